@@ -1,0 +1,32 @@
+using AegisGuard.Storage.Sqlite;
+using Microsoft.Data.Sqlite;
+
+namespace AegisGuard.Storage.Metadata;
+
+/// <summary>
+/// meta.db: orgs, API keys and idempotency records (users, roles and audit join later). SQLite in WAL mode, so
+/// the CLI and the server can use the same file at once. Split into partial files by concern.
+/// </summary>
+public sealed partial class MetadataStore
+{
+    private readonly SqliteDatabase database;
+    private readonly TimeProvider time;
+
+    /// <summary>Opens (and migrates) the metadata database at <paramref name="path"/>.</summary>
+    public MetadataStore(string path, TimeProvider? time = null)
+    {
+        database = new SqliteDatabase(path, "AegisGuard.Storage.Metadata.Migrations.");
+        database.Migrate();
+        this.time = time ?? TimeProvider.System;
+    }
+
+    private SqliteConnection Open() => database.Open();
+
+    private static long ToMillis(DateTime value) => new DateTimeOffset(DateTime.SpecifyKind(value, DateTimeKind.Utc)).ToUnixTimeMilliseconds();
+
+    private static DateTime FromMillis(long millis) => DateTimeOffset.FromUnixTimeMilliseconds(millis).UtcDateTime;
+
+    private static DateTime? FromMillis(SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : FromMillis(reader.GetInt64(ordinal));
+
+    private static string? StringOrNull(SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+}

@@ -1,0 +1,57 @@
+using DuckDB.NET.Data;
+
+namespace AegisGuard.Storage.Parquet;
+
+/// <summary>
+/// The one in-process DuckDB database that reads and writes Parquet. Every caller gets its own connection
+/// (sharing one across threads aborted the process in tests here) and queries pass a semaphore sized to the
+/// cores, so many concurrent readers cannot starve the partition writer.
+/// </summary>
+public sealed class DuckDbEngine : IDisposable
+{
+    private const string ConnectionString = "DataSource=:memory:?cache=shared";
+    private readonly DuckDBConnection anchor;
+    private readonly SemaphoreSlim queryGate;
+
+    /// <summary>Opens the shared database; <paramref name="maxConcurrentQueries"/> defaults to the core count.</summary>
+    public DuckDbEngine(int maxConcurrentQueries = 0)
+    {
+        // Keeps the shared in-memory database alive while the engine lives.
+        anchor = new DuckDBConnection(ConnectionString);
+        anchor.Open();
+        queryGate = new SemaphoreSlim(maxConcurrentQueries > 0 ? maxConcurrentQueries : Environment.ProcessorCount);
+    }
+
+    /// <summary>A new connection to the shared database; the caller disposes it and uses it from one thread.</summary>
+    public DuckDBConnection OpenConnection()
+    {
+        var connection = new DuckDBConnection(ConnectionString);
+        connection.Open();
+        return connection;
+    }
+
+    /// <summary>Runs <paramref name="query"/> on its own connection once a query slot is free.</summary>
+    public async Task<T> QueryAsync<T>(Func<DuckDBConnection, CancellationToken, T> query, CancellationToken cancellationToken)
+    {
+        await queryGate.WaitAsync(cancellationToken);
+        try
+        {
+            return await Task.Run(() =>
+            {
+                using var connection = OpenConnection();
+                return query(connection, cancellationToken);
+            }, cancellationToken);
+        }
+        finally
+        {
+            queryGate.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        anchor.Dispose();
+        queryGate.Dispose();
+    }
+}

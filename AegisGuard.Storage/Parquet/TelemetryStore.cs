@@ -1,0 +1,171 @@
+using AegisGuard.Storage.Parquet.Tables;
+using AegisGuard.Storage.Telemetry;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace AegisGuard.Storage.Parquet;
+
+/// <summary>
+/// The embedded columnar store: Parquet partitions under <c>data/telemetry</c>, listed in <c>manifest.db</c>,
+/// written and read through one in-process DuckDB. Flushes come from the pipeline (one thread); compaction
+/// runs on its own writer; reads go through <see cref="Logs"/>.
+/// </summary>
+public sealed class TelemetryStore : IDisposable
+{
+    private const string Fresh = "fresh";
+    private readonly PartitionWriter flushWriter;
+    private readonly PartitionWriter compactionWriter;
+    private readonly ILogger logger;
+    private long flushedUntil;
+
+    /// <summary>Opens the store in <paramref name="directory"/> (migrating the manifest).</summary>
+    public TelemetryStore(DataDirectory directory, ILogger? logger = null)
+    {
+        this.logger = logger ?? NullLogger.Instance;
+        TelemetryRoot = directory.TelemetryDir;
+        Directory.CreateDirectory(TelemetryRoot);
+        Manifest = new Manifest(directory.ManifestDb);
+        Engine = new DuckDbEngine();
+        flushWriter = new PartitionWriter(Engine, TelemetryRoot);
+        compactionWriter = new PartitionWriter(Engine, TelemetryRoot);
+        flushedUntil = Manifest.FlushedUntil();
+        Logs = new LogStore(Manifest, Engine, TelemetryRoot);
+    }
+
+    /// <summary>Root folder of the partitions.</summary>
+    public string TelemetryRoot { get; }
+
+    /// <summary>The file list.</summary>
+    public Manifest Manifest { get; }
+
+    /// <summary>The shared DuckDB engine (for readers of other signals).</summary>
+    public DuckDbEngine Engine { get; }
+
+    /// <summary>Log search.</summary>
+    public LogStore Logs { get; }
+
+    /// <summary>Every ingest log record before this address is already stored; a replay must skip them.</summary>
+    public long FlushedUntil => Interlocked.Read(ref flushedUntil);
+
+    /// <summary>
+    /// Writes one file per partition of <paramref name="flush"/>, then lists them and moves the flushed position
+    /// in one manifest transaction. Only after this returns may the ingest log be completed past the flush.
+    /// </summary>
+    public IReadOnlyList<ManifestFile> Flush(PendingFlush flush)
+    {
+        ArgumentNullException.ThrowIfNull(flush);
+        if (flush.IsEmpty)
+        {
+            return [];
+        }
+
+        var files = new List<ManifestFile>();
+        WriteAll(LogTable.Instance, flush.Logs, flush, files);
+        WriteAll(MetricTable.Instance, flush.Metrics, flush, files);
+        WriteAll(SpanTable.Instance, flush.Spans, flush, files);
+        WriteAll(RumTable.Instance, flush.Rum, flush, files);
+        Manifest.CommitFlush(files, flush.NextAddress);
+        Interlocked.Exchange(ref flushedUntil, Math.Max(flushedUntil, flush.NextAddress));
+        return files;
+    }
+
+    /// <summary>
+    /// Merges the fresh files of every partition holding at least <paramref name="minFiles"/> of them into one
+    /// compacted file. Replaced files are deleted by <see cref="DeleteExpired"/> after <paramref name="grace"/>.
+    /// Returns the number of partitions compacted.
+    /// </summary>
+    public int Compact(int minFiles, TimeSpan grace, CancellationToken cancellationToken)
+    {
+        int compacted = 0;
+        foreach (var key in Manifest.PartitionsWithFiles(Fresh, minFiles))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var inputs = Manifest.ListPartition(key, Fresh);
+            if (inputs.Count < minFiles)
+            {
+                continue;
+            }
+
+            ManifestFile merged = key.Signal switch
+            {
+                Signal.Logs => compactionWriter.Merge(LogTable.Instance, key, inputs),
+                Signal.Metrics => compactionWriter.Merge(MetricTable.Instance, key, inputs),
+                Signal.Traces => compactionWriter.Merge(SpanTable.Instance, key, inputs),
+                _ => compactionWriter.Merge(RumTable.Instance, key, inputs),
+            };
+            Manifest.ReplaceFiles(inputs, merged, DateTime.UtcNow + grace);
+            logger.LogInformation("Compacted {Count} files of {Partition} into {File} ({Rows} rows)", inputs.Count, key.RelativeFolder, merged.Path, merged.Rows);
+            compacted++;
+        }
+
+        return compacted;
+    }
+
+    /// <summary>Deletes files replaced by compaction whose grace period is over. Returns how many were deleted.</summary>
+    public int DeleteExpired(DateTime now)
+    {
+        int deleted = 0;
+        foreach (string path in Manifest.DoomedBefore(now))
+        {
+            try
+            {
+                File.Delete(Path.Combine(TelemetryRoot, path));
+                Manifest.ForgetDoomed(path);
+                deleted++;
+            }
+            catch (IOException ex)
+            {
+                logger.LogWarning(ex, "Could not delete replaced file {Path}; will retry", path);
+            }
+        }
+
+        return deleted;
+    }
+
+    /// <summary>
+    /// Deletes Parquet and temp files that no manifest row lists: leftovers of a flush that crashed before its
+    /// manifest commit (the replay writes them again). Run at start-up, before the pipeline.
+    /// </summary>
+    public int RemoveOrphans()
+    {
+        var known = Manifest.KnownPaths();
+        int removed = 0;
+        foreach (string file in Directory.EnumerateFiles(TelemetryRoot, "*", SearchOption.AllDirectories))
+        {
+            string relative = Path.GetRelativePath(TelemetryRoot, file).Replace('\\', '/');
+            bool isData = file.EndsWith(".parquet", StringComparison.Ordinal) || file.EndsWith(".tmp", StringComparison.Ordinal);
+            if (isData && !known.Contains(relative))
+            {
+                File.Delete(file);
+                removed++;
+            }
+        }
+
+        if (removed > 0)
+        {
+            logger.LogInformation("Removed {Count} unlisted files left by an interrupted flush", removed);
+        }
+
+        return removed;
+    }
+
+    private void WriteAll<T>(ITableSchema<T> schema, Dictionary<PartitionKey, List<T>> partitions, PendingFlush flush, List<ManifestFile> files)
+        where T : TelemetryRow
+    {
+        foreach (var (key, rows) in partitions)
+        {
+            if (rows.Count > 0)
+            {
+                files.Add(flushWriter.Write(schema, key, rows, flush.FirstAddress, flush.NextAddress));
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        flushWriter.Dispose();
+        compactionWriter.Dispose();
+        Engine.Dispose();
+    }
+}

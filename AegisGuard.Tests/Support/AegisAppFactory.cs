@@ -1,0 +1,57 @@
+using AegisGuard.Identity.ApiKeys;
+using AegisGuard.Orgs;
+using AegisGuard.Storage.Metadata;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AegisGuard.Tests.Support;
+
+/// <summary>
+/// The real appliance in-process (WebApplicationFactory) on a temp data directory of its own. Settings can be
+/// overridden per factory, e.g. a tiny free-disk threshold or a short flush interval.
+/// </summary>
+public sealed class AegisAppFactory : WebApplicationFactory<Program>
+{
+    private readonly TempDirectory directory = new();
+    private readonly Dictionary<string, string?> settings;
+
+    public AegisAppFactory(IDictionary<string, string?>? settings = null)
+    {
+        this.settings = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
+        {
+            ["Aegis:DataDir"] = directory.Path,
+        };
+        this.settings.TryAdd("Aegis:Pipeline:FlushInterval", "00:00:00.200");
+    }
+
+    public string DataDir => directory.Path;
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        foreach (var (key, value) in settings)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+
+    public T Service<T>()
+        where T : notnull => Services.GetRequiredService<T>();
+
+    /// <summary>Creates an org (or returns the existing one) and an API key in it.</summary>
+    public (Org Org, CreatedApiKey Key) CreateKey(string orgSlug = OrgDirectory.DefaultOrgSlug, string scopes = "ingest,read")
+    {
+        var org = Service<OrgDirectory>().Ensure(orgSlug, orgSlug);
+        var key = Service<ApiKeyService>().Create(org.Id, "test", ApiKeyScopes.Parse(scopes, out _)!, "test");
+        return (org, key);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing)
+        {
+            directory.Dispose();
+        }
+    }
+}

@@ -1,0 +1,44 @@
+using AegisGuard.Hosting;
+
+namespace AegisGuard.Cli;
+
+/// <summary>Dispatches the executable's verbs: <c>serve</c> (default) and <c>keys</c>.</summary>
+public static class CommandLine
+{
+    public const string Usage = """
+        AegisGuard — self-hosted observability and security appliance
+
+        Usage:
+          AegisGuard [serve] [--urls <url>] [--data <dir>]     run the appliance (default data dir: ./data, or AEGIS_DATA_DIR)
+          AegisGuard keys create --org <slug> --name <name> --scopes ingest,read [--json] [--data <dir>]
+          AegisGuard keys list --org <slug> [--json] [--data <dir>]
+          AegisGuard keys revoke --org <slug> --id <obs_…> [--data <dir>]
+          AegisGuard --help
+        """;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        if (args.Length > 0)
+        {
+            switch (args[0])
+            {
+                case "keys":
+                    return KeysCommand.Run(args[1..], Console.Out, Console.Error);
+                case "--help" or "-h" or "help":
+                    await Console.Out.WriteLineAsync(Usage);
+                    return 0;
+                case "serve":
+                    args = args[1..];
+                    break;
+                case var verb when !verb.StartsWith('-'):
+                    await Console.Error.WriteLineAsync($"Unknown command '{verb}'.\n\n{Usage}");
+                    return 2;
+            }
+        }
+
+        var app = AegisHost.Build(args);
+        await app.RunAsync();
+        return 0;
+    }
+}

@@ -1,0 +1,79 @@
+using AegisGuard.Identity;
+using AegisGuard.Ingest;
+using AegisGuard.Orgs;
+using AegisGuard.Pipeline;
+using AegisGuard.Query.Logs;
+using AegisGuard.Storage;
+using AegisGuard.Storage.IngestLog;
+using AegisGuard.Storage.Metadata;
+using AegisGuard.Storage.Parquet;
+using Microsoft.Extensions.Options;
+using Scalar.AspNetCore;
+
+namespace AegisGuard.Hosting;
+
+/// <summary>Composes the web appliance: the table of contents of what runs in the process.</summary>
+public static class AegisHost
+{
+    public static WebApplication Build(string[] args)
+    {
+        // Next to the executable, not the working directory: appsettings.json travels with the binary.
+        bool contentRootGiven = args.Any(a => a.StartsWith("--contentRoot", StringComparison.OrdinalIgnoreCase));
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ContentRootPath = contentRootGiven ? null : AppContext.BaseDirectory,
+        });
+        DataDirResolver.AddDataDirSources(builder.Configuration, args);
+
+        builder.Services.AddOptions<AegisOptions>()
+            .BindConfiguration(AegisOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddProblemDetails();
+        builder.Services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "AegisGuard API";
+            document.Info.Description = "Signed ingestion of logs, metrics, traces and RUM; query APIs. Errors are RFC 7807 problem+json.";
+            return Task.CompletedTask;
+        }));
+
+        // Storage, in the order data flows: metadata, ingest log, columnar store. The data directory is read from
+        // options when first needed, so tests (and AEGIS__ variables) can point it anywhere.
+        builder.Services.AddSingleton(sp =>
+        {
+            var data = new DataDirectory(sp.GetRequiredService<IOptions<AegisOptions>>().Value.DataDir);
+            data.EnsureCreated();
+            return data;
+        });
+        builder.Services.AddSingleton(sp => new MetadataStore(sp.GetRequiredService<DataDirectory>().MetaDb, sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton(sp => IngestLog.Open(sp.GetRequiredService<DataDirectory>().IngestDir,
+            new IngestLogOptions { MinFreeDiskBytes = sp.GetRequiredService<IOptions<AegisOptions>>().Value.Ingest.MinFreeDiskBytes },
+            sp.GetRequiredService<ILogger<IngestLog>>()));
+        builder.Services.AddSingleton(sp => new TelemetryStore(sp.GetRequiredService<DataDirectory>(), sp.GetRequiredService<ILogger<TelemetryStore>>()));
+        builder.Services.AddSingleton(sp => sp.GetRequiredService<TelemetryStore>().Logs);
+
+        builder.Services.AddHostedService<StartupInitializer>();
+        builder.Services.AddAegisDataProtection();
+        builder.Services.AddSingleton<OrgDirectory>();
+        builder.Services.AddAegisIdentity();
+        builder.Services.AddIngest();
+        builder.Services.AddPipeline();
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapHealthApi();
+        app.MapIngestApi();
+        app.MapLogsApi();
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapScalarApiReference("/docs", o => o.WithTitle("AegisGuard API"));
+        app.MapGet("/", () => Results.Redirect("/docs")).ExcludeFromDescription();
+        return app;
+    }
+}

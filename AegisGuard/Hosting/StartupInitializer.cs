@@ -1,0 +1,40 @@
+using AegisGuard.Orgs;
+using AegisGuard.Storage.IngestLog;
+using AegisGuard.Storage.Parquet;
+
+namespace AegisGuard.Hosting;
+
+/// <summary>
+/// Runs before the web server listens, so <c>/healthz</c> answering means ready: migrations ran (when the stores
+/// were created), org <c>default</c> exists, leftovers of an interrupted flush are gone, and the ingest log is
+/// consistent with the manifest.
+/// </summary>
+public sealed partial class StartupInitializer(
+    OrgDirectory orgs,
+    TelemetryStore store,
+    IngestLog log,
+    ILogger<StartupInitializer> logger) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        orgs.Ensure(OrgDirectory.DefaultOrgSlug, "Default");
+
+        // The manifest says everything before FlushedUntil was already taken from the log. A log whose tail is
+        // behind that lost its commit files (FASTER then silently starts empty): refuse to run on it.
+        if (store.FlushedUntil > log.TailAddress)
+        {
+            throw new InvalidOperationException(
+                $"The ingest log ends at address {log.TailAddress}, but the manifest records data up to {store.FlushedUntil}: " +
+                "the log's commit files are missing or damaged. Restore data/ingest from a backup; refusing to start rather than lose data.");
+        }
+
+        store.RemoveOrphans();
+        LogReady(logger, log.BeginAddress, log.TailAddress, store.FlushedUntil);
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Storage ready: ingest log {Begin}..{Tail}, stored until {Flushed}")]
+    private static partial void LogReady(ILogger logger, long begin, long tail, long flushed);
+}

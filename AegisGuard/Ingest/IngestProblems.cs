@@ -1,0 +1,64 @@
+using AegisGuard.Ingest.Schema;
+
+namespace AegisGuard.Ingest;
+
+/// <summary>The RFC 7807 answers of the ingestion API, in one place so every endpoint says the same thing.</summary>
+internal static class IngestProblems
+{
+    /// <summary>One body for every authentication failure: no oracle telling unknown, revoked and bad signature apart.</summary>
+    public static IResult Unauthorized() => TypedResults.Problem(
+        statusCode: StatusCodes.Status401Unauthorized,
+        title: "Unauthorized",
+        detail: "The x-org-key is missing, unknown or revoked, or x-signature is not sha256=<hex HMAC-SHA256 of the raw body with the key's secret>.");
+
+    public static IResult Forbidden(string detail) => TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: detail);
+
+    public static IResult BadRequest(string detail) => TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Malformed batch", detail: detail);
+
+    public static IResult TooLarge(string detail) => TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Batch too large", detail: detail);
+
+    public static IResult UnsupportedMediaType(string detail) => TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type", detail: detail);
+
+    public static IResult Conflict(string detail) => TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Idempotency key reused", detail: detail);
+
+    public static IResult TooManyRequests(HttpContext http, TimeSpan retryAfter)
+    {
+        http.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return TypedResults.Problem(
+            statusCode: StatusCodes.Status429TooManyRequests,
+            title: "Rate limit exceeded",
+            detail: $"This org is over its ingestion rate limit; retry after {retryAfter.TotalSeconds:0} s.");
+    }
+
+    public static IResult Unavailable(HttpContext http, string reason)
+    {
+        http.Response.Headers.RetryAfter = "5";
+        return TypedResults.Problem(
+            statusCode: StatusCodes.Status503ServiceUnavailable,
+            title: "Storage unavailable",
+            detail: $"The batch was NOT accepted: {reason}. Nothing was stored; retry later.");
+    }
+
+    /// <summary>422 naming each invalid item and field; the whole batch was rejected.</summary>
+    public static IResult Invalid(IBatchDecoder decoder, DecodeContext context)
+    {
+        var errors = context.Errors
+            .GroupBy(e => string.IsNullOrEmpty(e.Field) ? $"{decoder.ItemsProperty}[{e.Index}]" : $"{decoder.ItemsProperty}[{e.Index}].{e.Field}")
+            .ToDictionary(g => g.Key, g => g.Select(e => e.Reason).ToArray());
+        var first = context.Errors[0];
+        string where = string.IsNullOrEmpty(first.Field) ? $"{decoder.ItemsProperty}[{first.Index}]" : $"{decoder.ItemsProperty}[{first.Index}].{first.Field}";
+        string more = context.ErrorCount > 1 ? $" (and {context.ErrorCount - 1} more)" : string.Empty;
+        var problem = new HttpValidationProblemDetails(errors)
+        {
+            Status = StatusCodes.Status422UnprocessableEntity,
+            Title = "Invalid batch",
+            Detail = $"{where} {first.Reason}{more}. The whole batch was rejected; nothing was stored.",
+        };
+        problem.Extensions["invalid_items"] = context.Errors.Select(e => new InvalidItem(e.Index, e.Field, e.Reason)).ToArray();
+        problem.Extensions["error_count"] = context.ErrorCount;
+        return TypedResults.Problem(problem);
+    }
+
+    /// <summary>One entry of <c>invalid_items</c>.</summary>
+    public sealed record InvalidItem(int Index, string Field, string Reason);
+}

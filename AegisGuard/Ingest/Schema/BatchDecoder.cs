@@ -1,0 +1,95 @@
+using System.Text.Json;
+using AegisGuard.Storage.Telemetry;
+
+namespace AegisGuard.Ingest.Schema;
+
+/// <summary>
+/// Decodes one signal's batch (<c>{"&lt;items&gt;":[…]}</c>) into rows. The ingest API runs it to validate before
+/// anything is written (the whole batch is rejected when one item is bad); the normalizer runs it again on the
+/// stored bytes, with the org's scrubber, to build the rows it writes.
+/// </summary>
+public abstract class BatchDecoder<TRow> : IBatchDecoder
+    where TRow : TelemetryRow
+{
+    private static readonly JsonDocumentOptions ParseOptions = new() { MaxDepth = 32 };
+
+    public abstract Signal Signal { get; }
+
+    public abstract string ItemsProperty { get; }
+
+    public abstract int MaxItems { get; }
+
+    public BatchDecodeResult<TRow> Decode(ReadOnlyMemory<byte> json, DecodeContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(json, ParseOptions);
+        }
+        catch (JsonException ex)
+        {
+            return Malformed($"the body is not valid JSON: {ex.Message}");
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty(ItemsProperty, out var items) || items.ValueKind != JsonValueKind.Array)
+            {
+                return Malformed($"the body must be a JSON object with an array property \"{ItemsProperty}\", e.g. {{\"{ItemsProperty}\":[…]}}");
+            }
+
+            int count = items.GetArrayLength();
+            if (count > MaxItems)
+            {
+                return new BatchDecodeResult<TRow>
+                {
+                    Outcome = DecodeOutcome.TooManyItems,
+                    ItemCount = count,
+                    Problem = $"the batch holds {count} {ItemsProperty}; one request may carry at most {MaxItems}",
+                };
+            }
+
+            var rows = new List<TRow>(count);
+            using var attributes = new AttributeWriter();
+            int index = 0;
+            foreach (var item in items.EnumerateArray())
+            {
+                if (item.ValueKind != JsonValueKind.Object)
+                {
+                    context.Fail(index, string.Empty, $"each item must be a JSON object, not {FieldReader.Describe(item.ValueKind)}");
+                }
+                else
+                {
+                    attributes.Begin(context.Scrub);
+                    var row = DecodeItem(item, index, context, attributes);
+                    if (row is not null)
+                    {
+                        rows.Add(row);
+                    }
+                }
+
+                index++;
+            }
+
+            return new BatchDecodeResult<TRow>
+            {
+                Outcome = context.HasErrors ? DecodeOutcome.Invalid : DecodeOutcome.Ok,
+                ItemCount = count,
+                Rows = context.HasErrors ? [] : rows,
+            };
+        }
+    }
+
+    public BatchDecodeResult<object> Validate(ReadOnlyMemory<byte> json, DecodeContext context)
+    {
+        var result = Decode(json, context);
+        return new BatchDecodeResult<object> { Outcome = result.Outcome, ItemCount = result.ItemCount, Problem = result.Problem };
+    }
+
+    /// <summary>Decodes one item; returns null after recording at least one error in <paramref name="context"/>.</summary>
+    protected abstract TRow? DecodeItem(JsonElement item, int index, DecodeContext context, AttributeWriter attributes);
+
+    private static BatchDecodeResult<TRow> Malformed(string problem) => new() { Outcome = DecodeOutcome.Malformed, Problem = problem };
+}

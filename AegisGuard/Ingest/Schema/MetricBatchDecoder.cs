@@ -1,0 +1,295 @@
+using System.Text.Json;
+using AegisGuard.Storage.Telemetry;
+
+namespace AegisGuard.Ingest.Schema;
+
+/// <summary>
+/// <c>POST /v1/metrics</c>: <c>{"metrics":[{"name","type","value","timestamp","labels"}]}</c>; histograms carry
+/// <c>buckets:[{"le","count"}]</c> (cumulative), <c>sum</c> and <c>count</c> instead of <c>value</c>.
+/// Names follow Prometheus rules; dots are turned into underscores (<c>http.requests</c> → <c>http_requests</c>).
+/// </summary>
+public sealed class MetricBatchDecoder : BatchDecoder<MetricPoint>
+{
+    public const int MaxLabels = 64;
+    public const int MaxBuckets = 128;
+    private static readonly string[] Types = ["gauge", "counter", "histogram"];
+
+    public override Signal Signal => Signal.Metrics;
+
+    public override string ItemsProperty => "metrics";
+
+    public override int MaxItems => 5000;
+
+    protected override MetricPoint? DecodeItem(JsonElement item, int index, DecodeContext context, AttributeWriter attributes)
+    {
+        DateTime? timestamp = null;
+        string? name = null, type = null, labels = "{}";
+        double? value = null, sum = null, count = null;
+        List<(double Le, long Count)>? buckets = null;
+        int errorsBefore = context.ErrorCount;
+        foreach (var property in item.EnumerateObject())
+        {
+            switch (property.Name)
+            {
+                case "name":
+                    name = FieldReader.String(property, index, context, 200, allowEmpty: false);
+                    if (name is not null)
+                    {
+                        name = name.Replace('.', '_');
+                        if (!IsMetricName(name))
+                        {
+                            context.Fail(index, property.Name, "must match [a-zA-Z_:][a-zA-Z0-9_:]* (dots are allowed and become underscores)");
+                        }
+                    }
+
+                    break;
+                case "type":
+                    type = FieldReader.String(property, index, context, 16)?.ToLowerInvariant();
+                    if (type is not null && Array.IndexOf(Types, type) < 0)
+                    {
+                        context.Fail(index, property.Name, "must be gauge, counter or histogram");
+                    }
+
+                    break;
+                case "value":
+                    value = FieldReader.Number(property, index, context);
+                    break;
+                case "sum":
+                    sum = FieldReader.Number(property, index, context);
+                    break;
+                case "count":
+                    count = FieldReader.Number(property, index, context);
+                    if (count is < 0 || (count is not null && count != Math.Floor(count.Value)))
+                    {
+                        context.Fail(index, property.Name, "must be a whole number ≥ 0");
+                    }
+
+                    break;
+                case "timestamp":
+                    timestamp = FieldReader.Time(property, index, context);
+                    break;
+                case "labels":
+                    labels = ReadLabels(property, index, context);
+                    break;
+                case "buckets":
+                    buckets = ReadBuckets(property, index, context);
+                    break;
+                default:
+                    context.Fail(index, property.Name, "is not a metric field; known fields are name, type, value, timestamp, labels, buckets, sum, count");
+                    break;
+            }
+        }
+
+        if (name is null && context.ErrorCount == errorsBefore)
+        {
+            context.Fail(index, "name", "is required");
+        }
+
+        if (type is null && context.ErrorCount == errorsBefore)
+        {
+            context.Fail(index, "type", "is required (gauge, counter or histogram)");
+        }
+
+        if (context.ErrorCount != errorsBefore)
+        {
+            return null;
+        }
+
+        if (type == "histogram")
+        {
+            return Histogram(index, context, name!, labels!, timestamp, buckets, sum, count);
+        }
+
+        if (value is null)
+        {
+            context.Fail(index, "value", $"is required for a {type}");
+            return null;
+        }
+
+        if (type == "counter" && value < 0)
+        {
+            context.Fail(index, "value", "a counter is cumulative and cannot be negative");
+            return null;
+        }
+
+        return new MetricPoint
+        {
+            Timestamp = timestamp ?? context.ReceivedAt,
+            Name = name!,
+            Type = type!,
+            Value = value.Value,
+            LabelsJson = labels!,
+            SourceAddress = context.SourceAddress,
+            SourceIndex = index,
+        };
+    }
+
+    private static MetricPoint? Histogram(int index, DecodeContext context, string name, string labels, DateTime? timestamp,
+        List<(double Le, long Count)>? buckets, double? sum, double? count)
+    {
+        if (buckets is null || buckets.Count == 0)
+        {
+            context.Fail(index, "buckets", "is required for a histogram: [{\"le\":0.1,\"count\":3}, …, {\"le\":\"+Inf\",\"count\":10}]");
+            return null;
+        }
+
+        if (sum is null)
+        {
+            context.Fail(index, "sum", "is required for a histogram");
+            return null;
+        }
+
+        long total = (long)(count ?? buckets[^1].Count);
+        if (!double.IsPositiveInfinity(buckets[^1].Le))
+        {
+            buckets.Add((double.PositiveInfinity, total));
+        }
+
+        if (buckets[^1].Count != total)
+        {
+            context.Fail(index, "count", $"must equal the +Inf bucket's count ({buckets[^1].Count})");
+            return null;
+        }
+
+        return new MetricPoint
+        {
+            Timestamp = timestamp ?? context.ReceivedAt,
+            Name = name,
+            Type = "histogram",
+            Value = sum.Value,
+            Count = total,
+            BucketBounds = buckets.Select(b => b.Le).ToArray(),
+            BucketCounts = buckets.Select(b => b.Count).ToArray(),
+            LabelsJson = labels,
+            SourceAddress = context.SourceAddress,
+            SourceIndex = index,
+        };
+    }
+
+    private static string? ReadLabels(JsonProperty property, int index, DecodeContext context)
+    {
+        if (property.Value.ValueKind == JsonValueKind.Null)
+        {
+            return "{}";
+        }
+
+        if (property.Value.ValueKind != JsonValueKind.Object)
+        {
+            context.Fail(index, property.Name, "must be an object of label names to values");
+            return null;
+        }
+
+        var sorted = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var label in property.Value.EnumerateObject())
+        {
+            string key = label.Name.Replace('.', '_');
+            string path = $"labels.{label.Name}";
+            if (!IsLabelName(key) || key.StartsWith("__", StringComparison.Ordinal))
+            {
+                context.Fail(index, path, "label names must match [a-zA-Z_][a-zA-Z0-9_]* and not start with __");
+                return null;
+            }
+
+            string? text = label.Value.ValueKind switch
+            {
+                JsonValueKind.String => label.Value.GetString(),
+                JsonValueKind.Number => label.Value.GetRawText(),
+                JsonValueKind.True => "true",
+                JsonValueKind.False => "false",
+                _ => null,
+            };
+            if (text is null || text.Length > 1024)
+            {
+                context.Fail(index, path, "label values must be strings, numbers or booleans of at most 1024 characters");
+                return null;
+            }
+
+            sorted[key] = context.ScrubText(text);
+        }
+
+        if (sorted.Count > MaxLabels)
+        {
+            context.Fail(index, property.Name, $"a sample may carry at most {MaxLabels} labels");
+            return null;
+        }
+
+        return JsonSerializer.Serialize(sorted, AegisGuard.Ingest.IngestJsonContext.Default.SortedDictionaryStringString);
+    }
+
+    private static List<(double, long)>? ReadBuckets(JsonProperty property, int index, DecodeContext context)
+    {
+        if (property.Value.ValueKind != JsonValueKind.Array || property.Value.GetArrayLength() > MaxBuckets)
+        {
+            context.Fail(index, property.Name, $"must be an array of at most {MaxBuckets} {{\"le\",\"count\"}} objects");
+            return null;
+        }
+
+        var buckets = new List<(double, long)>();
+        double previousLe = double.NegativeInfinity;
+        long previousCount = 0;
+        int i = 0;
+        foreach (var bucket in property.Value.EnumerateArray())
+        {
+            string path = $"buckets[{i}]";
+            if (bucket.ValueKind != JsonValueKind.Object || !bucket.TryGetProperty("le", out var leElement) || !bucket.TryGetProperty("count", out var countElement))
+            {
+                context.Fail(index, path, "must be an object with \"le\" and \"count\"");
+                return null;
+            }
+
+            double le;
+            if (leElement.ValueKind == JsonValueKind.Number)
+            {
+                le = leElement.GetDouble();
+            }
+            else if (leElement.ValueKind == JsonValueKind.String && leElement.GetString() is "+Inf" or "Inf" or "inf" or "+inf")
+            {
+                le = double.PositiveInfinity;
+            }
+            else
+            {
+                context.Fail(index, path + ".le", "must be a number or \"+Inf\"");
+                return null;
+            }
+
+            if (countElement.ValueKind != JsonValueKind.Number || !countElement.TryGetInt64(out long count) || count < 0)
+            {
+                context.Fail(index, path + ".count", "must be a whole number ≥ 0");
+                return null;
+            }
+
+            if (le <= previousLe)
+            {
+                context.Fail(index, path + ".le", "bucket bounds must be strictly ascending");
+                return null;
+            }
+
+            if (count < previousCount)
+            {
+                context.Fail(index, path + ".count", "bucket counts are cumulative and must not decrease");
+                return null;
+            }
+
+            buckets.Add((le, count));
+            previousLe = le;
+            previousCount = count;
+            i++;
+        }
+
+        return buckets;
+    }
+
+    private static bool IsMetricName(string name) =>
+        name.Length > 0 && (char.IsAsciiLetter(name[0]) || name[0] is '_' or ':') &&
+        name.AsSpan(1).IndexOfAnyExcept(MetricNameChars) < 0;
+
+    private static bool IsLabelName(string name) =>
+        name.Length is > 0 and <= 128 && (char.IsAsciiLetter(name[0]) || name[0] == '_') &&
+        name.AsSpan(1).IndexOfAnyExcept(LabelNameChars) < 0;
+
+    private static readonly System.Buffers.SearchValues<char> MetricNameChars =
+        System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_:");
+
+    private static readonly System.Buffers.SearchValues<char> LabelNameChars =
+        System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_");
+}

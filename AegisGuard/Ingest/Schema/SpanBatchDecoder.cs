@@ -1,0 +1,151 @@
+using System.Text.Json;
+using AegisGuard.Storage.Telemetry;
+
+namespace AegisGuard.Ingest.Schema;
+
+/// <summary>
+/// <c>POST /v1/traces</c>: <c>{"spans":[{"trace_id","span_id","parent_span_id","service","name","kind","start","end"|"duration_ms","status","status_message","attributes"}]}</c>.
+/// Unknown fields become attributes.
+/// </summary>
+public sealed class SpanBatchDecoder : BatchDecoder<SpanRecord>
+{
+    private static readonly Dictionary<string, string> Kinds = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["internal"] = "internal", ["server"] = "server", ["client"] = "client", ["producer"] = "producer", ["consumer"] = "consumer",
+        ["span_kind_internal"] = "internal", ["span_kind_server"] = "server", ["span_kind_client"] = "client",
+        ["span_kind_producer"] = "producer", ["span_kind_consumer"] = "consumer",
+    };
+
+    private static readonly Dictionary<string, string> Statuses = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["ok"] = "ok", ["error"] = "error", ["unset"] = "unset",
+        ["status_code_ok"] = "ok", ["status_code_error"] = "error", ["status_code_unset"] = "unset",
+    };
+
+    public override Signal Signal => Signal.Traces;
+
+    public override string ItemsProperty => "spans";
+
+    public override int MaxItems => 500;
+
+    protected override SpanRecord? DecodeItem(JsonElement item, int index, DecodeContext context, AttributeWriter attributes)
+    {
+        string? traceId = null, spanId = null, parent = null, service = null, name = null, kind = null, status = null, statusMessage = null;
+        DateTime? start = null, end = null;
+        double? durationMs = null;
+        int errorsBefore = context.ErrorCount;
+        foreach (var property in item.EnumerateObject())
+        {
+            switch (property.Name)
+            {
+                case "trace_id":
+                    traceId = FieldReader.Identifier(property, index, context, 64);
+                    break;
+                case "span_id":
+                    spanId = FieldReader.Identifier(property, index, context, 64);
+                    break;
+                case "parent_span_id":
+                    parent = property.Value.ValueKind == JsonValueKind.String && property.Value.GetString()!.Length == 0
+                        ? null
+                        : FieldReader.Identifier(property, index, context, 64);
+                    break;
+                case "service":
+                    service = FieldReader.String(property, index, context, 256);
+                    break;
+                case "name":
+                    name = FieldReader.String(property, index, context, 1024, allowEmpty: false);
+                    break;
+                case "kind":
+                    string? rawKind = FieldReader.String(property, index, context, 32);
+                    if (rawKind is not null && !Kinds.TryGetValue(rawKind, out kind))
+                    {
+                        context.Fail(index, property.Name, "must be internal, server, client, producer or consumer");
+                    }
+
+                    break;
+                case "start":
+                    start = FieldReader.Time(property, index, context);
+                    break;
+                case "end":
+                    end = FieldReader.Time(property, index, context);
+                    break;
+                case "duration_ms":
+                    durationMs = FieldReader.Number(property, index, context);
+                    if (durationMs < 0)
+                    {
+                        context.Fail(index, property.Name, "must be ≥ 0");
+                    }
+
+                    break;
+                case "status":
+                    string? rawStatus = FieldReader.String(property, index, context, 32);
+                    if (rawStatus is not null && !Statuses.TryGetValue(rawStatus, out status))
+                    {
+                        context.Fail(index, property.Name, "must be ok, error or unset");
+                    }
+
+                    break;
+                case "status_message":
+                    statusMessage = FieldReader.String(property, index, context, 4096);
+                    break;
+                case "attributes":
+                    attributes.AddObject(property, index, context);
+                    break;
+                default:
+                    attributes.Add(property, property.Name, index, context);
+                    break;
+            }
+        }
+
+        Require(traceId, "trace_id", index, context, errorsBefore);
+        Require(spanId, "span_id", index, context, errorsBefore);
+        Require(name, "name", index, context, errorsBefore);
+        if (start is null && context.ErrorCount == errorsBefore)
+        {
+            context.Fail(index, "start", "is required");
+        }
+
+        if (end is null && durationMs is null && context.ErrorCount == errorsBefore)
+        {
+            context.Fail(index, "end", "either end or duration_ms is required");
+        }
+
+        if (context.ErrorCount != errorsBefore)
+        {
+            return null;
+        }
+
+        DateTime finish = end ?? start!.Value.AddTicks((long)(durationMs!.Value * TimeSpan.TicksPerMillisecond));
+        if (finish < start)
+        {
+            context.Fail(index, "end", "must not be before start");
+            return null;
+        }
+
+        return new SpanRecord
+        {
+            TraceId = traceId!,
+            SpanId = spanId!,
+            ParentSpanId = parent,
+            Service = string.IsNullOrWhiteSpace(service) ? LogBatchDecoder.DefaultService : service,
+            Name = name!,
+            Kind = kind ?? "internal",
+            Start = start!.Value,
+            End = finish,
+            DurationMicros = (finish - start!.Value).Ticks / TimeSpan.TicksPerMicrosecond,
+            Status = status ?? "unset",
+            StatusMessage = context.ScrubText(statusMessage),
+            AttributesJson = attributes.End(),
+            SourceAddress = context.SourceAddress,
+            SourceIndex = index,
+        };
+    }
+
+    private static void Require(string? value, string field, int index, DecodeContext context, int errorsBefore)
+    {
+        if (value is null && context.ErrorCount == errorsBefore)
+        {
+            context.Fail(index, field, "is required");
+        }
+    }
+}

@@ -1,0 +1,44 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using AegisGuard.Identity;
+using AegisGuard.Storage.Metadata;
+
+namespace AegisGuard.Orgs;
+
+/// <summary>
+/// Orgs as the hot paths see them (rate limits, PII mode and key), cached for a few seconds so neither the
+/// ingest API nor the normalizer reads SQLite per batch. Settings changes call <see cref="Invalidate"/>.
+/// </summary>
+public sealed class OrgDirectory(MetadataStore store, SecretProtector protector, TimeProvider time)
+{
+    public const string DefaultOrgSlug = "default";
+    private static readonly TimeSpan Ttl = TimeSpan.FromSeconds(5);
+    private readonly ConcurrentDictionary<int, CachedOrg> cache = new();
+
+    /// <summary>The org with this id and its unprotected PII key, or null when there is none.</summary>
+    public OrgEntry? Find(int orgId)
+    {
+        var now = time.GetUtcNow();
+        if (cache.TryGetValue(orgId, out var cached) && now - cached.LoadedAt < Ttl)
+        {
+            return cached.Entry;
+        }
+
+        var org = store.FindOrg(orgId);
+        OrgEntry? entry = org is null ? null : new OrgEntry(org, protector.UnprotectPiiKey(org.PiiKeyProtected));
+        cache[orgId] = new CachedOrg(entry, now);
+        return entry;
+    }
+
+    /// <summary>Forgets the cached copy after the org's settings changed.</summary>
+    public void Invalidate(int orgId) => cache.TryRemove(orgId, out _);
+
+    /// <summary>Creates an org (with a fresh PII hashing key) unless its slug exists.</summary>
+    public Org Ensure(string slug, string name) =>
+        store.EnsureOrg(slug, name, protector.ProtectPiiKey(RandomNumberGenerator.GetBytes(32)));
+
+    private sealed record CachedOrg(OrgEntry? Entry, DateTimeOffset LoadedAt);
+}
+
+/// <summary>An org and its PII hashing key.</summary>
+public sealed record OrgEntry(Org Org, byte[] PiiKey);

@@ -1,0 +1,55 @@
+namespace AegisGuard.Pipeline;
+
+/// <summary>Counters of the normalizer, for /healthz and tests. Written by the pipeline, read by anyone.</summary>
+public sealed class PipelineStatus
+{
+    private long batchesRead;
+    private long rowsWritten;
+    private long filesWritten;
+    private long flushes;
+    private long flushFailures;
+    private long quarantined;
+    private long flushedUntil;
+
+    public long BatchesRead => Interlocked.Read(ref batchesRead);
+
+    public long RowsWritten => Interlocked.Read(ref rowsWritten);
+
+    public long FilesWritten => Interlocked.Read(ref filesWritten);
+
+    public long Flushes => Interlocked.Read(ref flushes);
+
+    public long FlushFailures => Interlocked.Read(ref flushFailures);
+
+    /// <summary>Records that could not be decoded and were set aside in data/ingest/quarantine.</summary>
+    public long Quarantined => Interlocked.Read(ref quarantined);
+
+    /// <summary>Every ingest log record before this address is queryable.</summary>
+    public long FlushedUntil => Interlocked.Read(ref flushedUntil);
+
+    public string? LastError { get; private set; }
+
+    public DateTime? LastFlushAt { get; private set; }
+
+    internal void BatchRead() => Interlocked.Increment(ref batchesRead);
+
+    internal void Quarantine() => Interlocked.Increment(ref quarantined);
+
+    internal void Flushed(int rows, int files, long until, DateTime at)
+    {
+        Interlocked.Add(ref rowsWritten, rows);
+        Interlocked.Add(ref filesWritten, files);
+        Interlocked.Increment(ref flushes);
+        Interlocked.Exchange(ref flushedUntil, until);
+        LastFlushAt = at;
+        LastError = null;
+    }
+
+    internal void FlushFailed(string error)
+    {
+        Interlocked.Increment(ref flushFailures);
+        LastError = error;
+    }
+
+    internal void Started(long until) => Interlocked.Exchange(ref flushedUntil, until);
+}
