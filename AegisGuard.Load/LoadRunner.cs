@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 
 namespace AegisGuard.Load;
 
@@ -29,8 +30,9 @@ internal sealed class LoadRunner(LoadOptions options, HttpClient client, TimePro
         {
             await scenario.PrepareAsync(ScenarioPhase.Warmup, cancellationToken);
             var warmup = await RunPhaseAsync(scenario, "warm-up", options.Warmup, cancellationToken);
+            var kinds = warmup.ErrorsByKind.Count == 0 ? "" : $" ({string.Join(", ", warmup.ErrorsByKind.Select(e => $"{e.Key}: {e.Value:N0}"))})";
             output.WriteLine(
-                $"warm-up done: {warmup.EventsAccepted:N0} events in {warmup.Requests:N0} requests, {warmup.Errors:N0} errors (discarded)");
+                $"warm-up done: {warmup.EventsAccepted:N0} events in {warmup.Requests:N0} requests, {warmup.Errors:N0} errors{kinds} — discarded");
         }
 
         await scenario.PrepareAsync(ScenarioPhase.Measurement, cancellationToken);
@@ -158,9 +160,24 @@ internal sealed class LoadRunner(LoadOptions options, HttpClient client, TimePro
         TaskCanceledException { InnerException: TimeoutException } => "timeout",
         HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError } => "connection",
         HttpRequestException { HttpRequestError: HttpRequestError.ResponseEnded } => "response_ended",
+        HttpRequestException e when FindSocketError(e) is { } socketError => $"socket_{socketError}".ToLowerInvariant(),
         HttpRequestException e => $"http_{e.HttpRequestError}".ToLowerInvariant(),
         _ => exception.GetType().Name,
     };
+
+    // "Unknown" request errors are mostly resets from an overloaded server; the socket error says which.
+    private static SocketError? FindSocketError(Exception exception)
+    {
+        for (var inner = exception.InnerException; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is SocketException socket)
+            {
+                return socket.SocketErrorCode;
+            }
+        }
+
+        return null;
+    }
 
     private async Task PrintProgressAsync(string phase, PhaseCounters counters, long start, CancellationToken cancellationToken)
     {

@@ -142,7 +142,7 @@ internal sealed record Report
             {
                 if (figure.Number is { } number)
                 {
-                    json.WriteNumber(figure.Key, Math.Round(number, 1));
+                    json.WriteNumber(figure.Key, Math.Round(number, 3));
                 }
                 else if (figure.Text is { } text)
                 {
