@@ -221,18 +221,13 @@ public sealed class IngestLog : IAsyncDisposable
         return diskLow;
     }
 
-    /// <summary>Commits what is pending, stops the commit loop and closes the files.</summary>
+    /// <summary>
+    /// Stops the commit loop and closes the files. No final commit: every append and every reader completion was
+    /// committed when it returned, and a commit made after a reader is disposed would persist the log WITHOUT
+    /// that reader's position (FASTER forgets disposed iterators), making it start over at the next open.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
-        try
-        {
-            await log.CommitAsync();
-        }
-        catch (Exception ex)
-        {
-            logger.LogWarning(ex, "Final ingest log commit failed");
-        }
-
         await stopping.CancelAsync();
         try
         {
