@@ -33,6 +33,9 @@ public sealed class DataDirectory
     /// <summary>Key ring of ASP.NET Data Protection, used to encrypt API-key secrets at rest.</summary>
     public string KeysDir => Path.Combine(Root, "keys");
 
+    /// <summary>Scratch space where DuckDB spills sorts that exceed its memory limit.</summary>
+    public string SpillDir => Path.Combine(Root, "tmp");
+
     /// <summary>Creates the directory tree if it does not exist yet.</summary>
     public void EnsureCreated()
     {
@@ -40,5 +43,6 @@ public sealed class DataDirectory
         Directory.CreateDirectory(IngestDir);
         Directory.CreateDirectory(TelemetryDir);
         Directory.CreateDirectory(KeysDir);
+        Directory.CreateDirectory(SpillDir);
     }
 }

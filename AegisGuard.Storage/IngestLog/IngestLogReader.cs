@@ -1,3 +1,4 @@
+using System.Buffers;
 using FASTER.core;
 using Microsoft.Extensions.Logging;
 
@@ -27,21 +28,17 @@ public sealed class IngestLogReader : IDisposable
     /// <summary>The address the reader will read next.</summary>
     public long NextAddress => iterator.NextAddress;
 
-    /// <summary>Reads the next committed record without waiting; false when none is available yet.</summary>
+    /// <summary>Reads the next committed record without waiting; false when none is available yet. Dispose the entry after use.</summary>
     public bool TryRead(out IngestLogEntry entry)
     {
         while (true)
         {
             try
             {
-                if (iterator.GetNext(out byte[] bytes, out int length, out long address, out long next))
+                // Pooled: records are batches of up to megabytes; fresh arrays would churn the large-object heap.
+                if (iterator.GetNext(MemoryPool<byte>.Shared, out var owner, out int length, out long address, out long next))
                 {
-                    if (bytes.Length != length)
-                    {
-                        Array.Resize(ref bytes, length);
-                    }
-
-                    entry = new IngestLogEntry(address, next, bytes);
+                    entry = new IngestLogEntry(address, next, owner, length);
                     return true;
                 }
 

@@ -13,12 +13,23 @@ public sealed class DuckDbEngine : IDisposable
     private readonly DuckDBConnection anchor;
     private readonly SemaphoreSlim queryGate;
 
-    /// <summary>Opens the shared database; <paramref name="maxConcurrentQueries"/> defaults to the core count.</summary>
-    public DuckDbEngine(int maxConcurrentQueries = 0)
+    /// <summary>
+    /// Opens the shared database; <paramref name="maxConcurrentQueries"/> defaults to the core count.
+    /// <paramref name="memoryLimit"/> caps DuckDB's buffer manager (its default is 80 % of RAM); work beyond it
+    /// (large sorts) spills to <paramref name="spillDirectory"/>.
+    /// </summary>
+    public DuckDbEngine(string memoryLimit = "1GB", string? spillDirectory = null, int maxConcurrentQueries = 0)
     {
         // Keeps the shared in-memory database alive while the engine lives.
         anchor = new DuckDBConnection(ConnectionString);
         anchor.Open();
+        using (var settings = anchor.CreateCommand())
+        {
+            settings.CommandText = $"SET memory_limit = '{memoryLimit.Replace("'", string.Empty, StringComparison.Ordinal)}';" +
+                (spillDirectory is null ? string.Empty : $" SET temp_directory = '{spillDirectory.Replace("'", "''", StringComparison.Ordinal)}';");
+            settings.ExecuteNonQuery();
+        }
+
         queryGate = new SemaphoreSlim(maxConcurrentQueries > 0 ? maxConcurrentQueries : Environment.ProcessorCount);
     }
 

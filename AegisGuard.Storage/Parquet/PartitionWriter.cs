@@ -14,7 +14,6 @@ internal sealed class PartitionWriter : IDisposable
 {
     private readonly string telemetryRoot;
     private readonly DuckDBConnection connection;
-    private readonly HashSet<Signal> createdTables = [];
 
     public PartitionWriter(DuckDbEngine engine, string telemetryRoot)
     {
@@ -26,8 +25,9 @@ internal sealed class PartitionWriter : IDisposable
     public ManifestFile Write<T>(ITableSchema<T> schema, PartitionKey key, List<T> rows, long firstAddress, long nextAddress)
         where T : TelemetryRow
     {
-        string table = EnsureTable(schema);
-        Execute($"DELETE FROM {table}");
+        // A fresh table per file: deleted rows of a reused table kept their memory in DuckDB.
+        string table = "buffer_" + SignalNames.Of(schema.Signal);
+        Execute($"CREATE OR REPLACE TEMP TABLE {table} ({schema.Columns})");
         DateTime min = DateTime.MaxValue, max = DateTime.MinValue;
         using (var appender = connection.CreateAppender("temp", "main", table))
         {
@@ -50,6 +50,7 @@ internal sealed class PartitionWriter : IDisposable
         string name = string.Create(CultureInfo.InvariantCulture, $"{firstAddress:D14}-{nextAddress:D14}.parquet");
         string relative = $"{key.RelativeFolder}/{name}";
         long bytes = CopyToParquet($"SELECT * FROM {table} ORDER BY {schema.SortKey}", relative);
+        Execute($"DROP TABLE {table}");
         return new ManifestFile
         {
             Path = relative,
@@ -112,18 +113,6 @@ internal sealed class PartitionWriter : IDisposable
 
         File.Move(temp, final, overwrite: true);
         return new FileInfo(final).Length;
-    }
-
-    private string EnsureTable<T>(ITableSchema<T> schema)
-        where T : TelemetryRow
-    {
-        string table = "buffer_" + SignalNames.Of(schema.Signal);
-        if (createdTables.Add(schema.Signal))
-        {
-            Execute($"CREATE OR REPLACE TEMP TABLE {table} ({schema.Columns})");
-        }
-
-        return table;
     }
 
     private void Execute(string sql)

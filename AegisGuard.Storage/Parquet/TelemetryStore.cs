@@ -18,14 +18,18 @@ public sealed class TelemetryStore : IDisposable
     private readonly ILogger logger;
     private long flushedUntil;
 
-    /// <summary>Opens the store in <paramref name="directory"/> (migrating the manifest).</summary>
-    public TelemetryStore(DataDirectory directory, ILogger? logger = null)
+    /// <summary>
+    /// Opens the store in <paramref name="directory"/> (migrating the manifest). DuckDB may use
+    /// <paramref name="memoryLimit"/> of memory and spills beyond it to <c>data/tmp</c>.
+    /// </summary>
+    public TelemetryStore(DataDirectory directory, ILogger? logger = null, string memoryLimit = "512MB")
     {
+        ArgumentNullException.ThrowIfNull(directory);
         this.logger = logger ?? NullLogger.Instance;
         TelemetryRoot = directory.TelemetryDir;
         Directory.CreateDirectory(TelemetryRoot);
         Manifest = new Manifest(directory.ManifestDb);
-        Engine = new DuckDbEngine();
+        Engine = new DuckDbEngine(memoryLimit, directory.SpillDir);
         flushWriter = new PartitionWriter(Engine, TelemetryRoot);
         compactionWriter = new PartitionWriter(Engine, TelemetryRoot);
         flushedUntil = Manifest.FlushedUntil();

@@ -24,7 +24,7 @@ public sealed class IngestLogTests
         using var reader = reopened.OpenReader("test");
         var read = Drain(reader);
 
-        Assert.Equal(Enumerable.Range(0, 100).Select(i => $"record {i}"), read.Select(e => Encoding.UTF8.GetString(e.Payload)));
+        Assert.Equal(Enumerable.Range(0, 100).Select(i => $"record {i}"), read.Select(e => Encoding.UTF8.GetString(e.Payload.Span)));
         Assert.Equal(addresses, read.Select(e => e.Address));
     }
 
@@ -49,7 +49,7 @@ public sealed class IngestLogTests
         using var resumed = reopened.OpenReader("normalizer");
         var redelivered = Drain(resumed);
 
-        Assert.Equal(Enumerable.Range(4, 6).Select(i => $"r{i}"), redelivered.Select(e => Encoding.UTF8.GetString(e.Payload)));
+        Assert.Equal(Enumerable.Range(4, 6).Select(i => $"r{i}"), redelivered.Select(e => Encoding.UTF8.GetString(e.Payload.Span)));
     }
 
     [Fact]
@@ -112,7 +112,7 @@ public sealed class IngestLogTests
 
         await using var reopened = IngestLog.Open(dir.Path);
         using var reader = reopened.OpenReader("count");
-        Assert.Equal(500, Drain(reader).Select(e => Encoding.UTF8.GetString(e.Payload)).Distinct().Count());
+        Assert.Equal(500, Drain(reader).Select(e => Encoding.UTF8.GetString(e.Payload.Span)).Distinct().Count());
     }
 
     private static List<IngestLogEntry> Drain(IngestLogReader reader)

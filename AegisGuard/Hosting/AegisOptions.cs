@@ -55,7 +55,7 @@ public sealed class PipelineOptions
 
     /// <summary>Flush early when this many rows are buffered.</summary>
     [Range(1, 10_000_000)]
-    public int FlushMaxRows { get; set; } = 200_000;
+    public int FlushMaxRows { get; set; } = 100_000;
 
     /// <summary>Merge a day partition's fresh files once it has this many.</summary>
     [Range(2, 100_000)]

@@ -54,15 +54,14 @@ public sealed partial class IngestHandler(
             return IngestProblems.TooLarge($"The body is {request.ContentLength} bytes; the limit is {limits.MaxBodyBytes}.");
         }
 
-        var (raw, rawLength) = await RequestBodyReader.ReadAsync(request, limits.MaxBodyBytes, IngestEnvelope.HeaderSize, cancellationToken);
+        using var raw = await RequestBodyReader.ReadAsync(request, limits.MaxBodyBytes, IngestEnvelope.HeaderSize, cancellationToken);
         if (raw is null)
         {
             return IngestProblems.TooLarge($"The body exceeds the limit of {limits.MaxBodyBytes} bytes.");
         }
 
         var now = time.GetUtcNow().UtcDateTime;
-        var body = raw.AsSpan(IngestEnvelope.HeaderSize, rawLength);
-        if (!SignatureMatches(key, request.Headers[SignatureHeader], body, now))
+        if (!SignatureMatches(key, request.Headers[SignatureHeader], raw.Array.AsSpan(IngestEnvelope.HeaderSize, raw.Length), now))
         {
             LogRejectedSignature(logger, keyId ?? "(none)");
             return IngestProblems.Unauthorized();
@@ -75,21 +74,18 @@ public sealed partial class IngestHandler(
 
         keys.NoteUse(key);
 
-        byte[] record = raw;
-        int payloadLength = rawLength;
-        if (encoding == "gzip")
+        using var inflated = encoding == "gzip" ? RequestBodyReader.Gunzip(raw.Array, IngestEnvelope.HeaderSize, raw.Length, limits.MaxDecompressedBytes, IngestEnvelope.HeaderSize) : null;
+        if (inflated is { Buffer: null })
         {
-            var inflated = RequestBodyReader.Gunzip(raw, IngestEnvelope.HeaderSize, rawLength, limits.MaxDecompressedBytes, IngestEnvelope.HeaderSize);
-            if (inflated.Buffer is null)
-            {
-                return inflated.Error is null
-                    ? IngestProblems.TooLarge($"The decompressed body exceeds the limit of {limits.MaxDecompressedBytes} bytes.")
-                    : IngestProblems.BadRequest(inflated.Error);
-            }
-
-            (record, payloadLength) = (inflated.Buffer, inflated.Length);
+            return inflated.Error is null
+                ? IngestProblems.TooLarge($"The decompressed body exceeds the limit of {limits.MaxDecompressedBytes} bytes.")
+                : IngestProblems.BadRequest(inflated.Error);
         }
 
+        // The record is the body with the envelope header written into the reserved bytes in front of it.
+        var body = inflated?.Buffer ?? raw;
+        byte[] record = body.Array;
+        int payloadLength = body.Length;
         if (IngestEnvelope.HeaderSize + payloadLength > log.MaxRecordBytes)
         {
             return IngestProblems.TooLarge($"The batch is {payloadLength} bytes; the largest the log takes is {log.MaxRecordBytes - IngestEnvelope.HeaderSize}.");

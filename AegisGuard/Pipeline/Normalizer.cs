@@ -108,7 +108,13 @@ public sealed partial class Normalizer(
             await foreach (var entry in input.ReadAllAsync(abort))
             {
                 status.BatchRead();
-                await output.WriteAsync(Normalize(entry), abort);
+                NormalizedBatch batch;
+                using (entry)
+                {
+                    batch = Normalize(entry);
+                }
+
+                await output.WriteAsync(batch, abort);
             }
 
             output.Complete();
@@ -131,7 +137,7 @@ public sealed partial class Normalizer(
             return new NormalizedBatch(entry.Address, entry.NextAddress, 0, []); // stored before a restart: replay writes nothing
         }
 
-        if (!IngestEnvelope.TryRead(entry.Payload, out var envelope))
+        if (!IngestEnvelope.TryRead(entry.Payload.Span, out var envelope))
         {
             return Quarantine(entry, "unknown record header");
         }
@@ -150,7 +156,7 @@ public sealed partial class Normalizer(
             SourceAddress = entry.Address,
             Scrub = ScrubberFor(org).Scrub,
         };
-        var payload = entry.Payload.AsMemory(IngestEnvelope.HeaderSize);
+        var payload = entry.Payload[IngestEnvelope.HeaderSize..];
         IReadOnlyList<TelemetryRow>? rows = envelope.Signal switch
         {
             Signal.Logs => Decoded(logDecoder.Decode(payload, context)),
@@ -189,7 +195,7 @@ public sealed partial class Normalizer(
         status.Quarantine();
         string folder = Path.Combine(data.IngestDir, "quarantine");
         Directory.CreateDirectory(folder);
-        File.WriteAllBytes(Path.Combine(folder, $"{entry.Address:D14}.bin"), entry.Payload);
+        File.WriteAllBytes(Path.Combine(folder, $"{entry.Address:D14}.bin"), entry.Payload.ToArray());
         LogQuarantined(logger, entry.Address, reason);
         return new NormalizedBatch(entry.Address, entry.NextAddress, 0, []);
     }
