@@ -2,6 +2,7 @@ using AegisGuard.Identity;
 using AegisGuard.Ingest;
 using AegisGuard.Orgs;
 using AegisGuard.Pipeline;
+using AegisGuard.Query.LogQl;
 using AegisGuard.Query.Logs;
 using AegisGuard.Storage;
 using AegisGuard.Storage.IngestLog;
@@ -61,16 +62,20 @@ public static class AegisHost
         builder.Services.AddAegisIdentity();
         builder.Services.AddIngest();
         builder.Services.AddPipeline();
+        builder.Services.AddLogQl();
 
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseAegisSecurity();
         app.UseAuthentication();
         app.UseAuthorization();
 
         app.MapHealthApi();
         app.MapIngestApi();
         app.MapLogsApi();
+        app.MapLogQlApi();
+        app.MapIdentityApi();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapScalarApiReference("/docs", o => o.WithTitle("AegisGuard API"));
         app.MapGet("/", () => Results.Redirect("/docs")).ExcludeFromDescription();

@@ -1,0 +1,7 @@
+namespace AegisGuard.Identity;
+
+/// <summary>Login, sessions, MFA, users, keys, org settings and audit over HTTP (issue #3).</summary>
+public static class IdentityApi
+{
+    public static IEndpointRouteBuilder MapIdentityApi(this IEndpointRouteBuilder routes) => routes;
+}
