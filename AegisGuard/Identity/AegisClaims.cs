@@ -9,6 +9,8 @@ public static class AegisClaims
     public const string OrgId = "aegis:org_id";
     public const string KeyId = "aegis:key_id";
     public const string Scope = "aegis:scope";
+    public const string Role = "aegis:role";
+    public const string UserId = "aegis:user_id";
 
     /// <summary>The authenticated principal's org id.</summary>
     public static int GetOrgId(this ClaimsPrincipal principal)
