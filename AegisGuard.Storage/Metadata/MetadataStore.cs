@@ -4,7 +4,7 @@ using Microsoft.Data.Sqlite;
 namespace AegisGuard.Storage.Metadata;
 
 /// <summary>
-/// meta.db: orgs, API keys and idempotency records (users, roles and audit join later). SQLite in WAL mode, so
+/// meta.db: orgs, API keys, idempotency records, users, memberships, sessions and the audit log. SQLite in WAL mode, so
 /// the CLI and the server can use the same file at once. Split into partial files by concern.
 /// </summary>
 public sealed partial class MetadataStore

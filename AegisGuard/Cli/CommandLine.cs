@@ -2,7 +2,7 @@ using AegisGuard.Hosting;
 
 namespace AegisGuard.Cli;
 
-/// <summary>Dispatches the executable's verbs: <c>serve</c> (default) and <c>keys</c>.</summary>
+/// <summary>Dispatches the executable's verbs: <c>serve</c> (default), <c>keys</c> and <c>audit</c>.</summary>
 public static class CommandLine
 {
     public const string Usage = """
@@ -13,6 +13,7 @@ public static class CommandLine
           AegisGuard keys create --org <slug> --name <name> --scopes ingest,read [--json] [--data <dir>]
           AegisGuard keys list --org <slug> [--json] [--data <dir>]
           AegisGuard keys revoke --org <slug> --id <obs_…> [--data <dir>]
+          AegisGuard audit verify [--data <dir>]              check the audit log's hash chain (exit 1 names the first broken entry)
           AegisGuard --help
         """;
 
@@ -25,6 +26,8 @@ public static class CommandLine
             {
                 case "keys":
                     return KeysCommand.Run(args[1..], Console.Out, Console.Error);
+                case "audit":
+                    return AuditCommand.Run(args[1..], Console.Out, Console.Error);
                 case "--help" or "-h" or "help":
                     await Console.Out.WriteLineAsync(Usage);
                     return 0;

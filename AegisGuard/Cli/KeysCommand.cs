@@ -1,4 +1,5 @@
 using System.Text.Json;
+using AegisGuard.Audit;
 using AegisGuard.Hosting;
 using AegisGuard.Identity;
 using AegisGuard.Identity.ApiKeys;
@@ -10,7 +11,8 @@ namespace AegisGuard.Cli;
 
 /// <summary>
 /// <c>AegisGuard keys create|list|revoke</c>: works on the data directory directly (SQLite in WAL mode and the
-/// shared Data Protection key ring), so it also works while the server runs on the same directory.
+/// shared Data Protection key ring), so it also works while the server runs on the same directory. Creations and
+/// revocations are audited with the actor <c>cli</c>.
 /// </summary>
 public static class KeysCommand
 {
@@ -42,6 +44,7 @@ public static class KeysCommand
             .AddAegisDataProtection()
             .AddSingleton<OrgDirectory>()
             .AddSingleton<ApiKeyService>()
+            .AddSingleton<AuditLog>()
             .BuildServiceProvider();
         var orgs = services.GetRequiredService<OrgDirectory>();
         orgs.Ensure(OrgDirectory.DefaultOrgSlug, "Default");
@@ -60,6 +63,7 @@ public static class KeysCommand
         }
 
         var keys = services.GetRequiredService<ApiKeyService>();
+        var audit = services.GetRequiredService<AuditLog>();
         bool json = options.ContainsKey("json");
         switch (args[0])
         {
@@ -78,6 +82,7 @@ public static class KeysCommand
                 }
 
                 var created = keys.Create(org.Id, name, scopes, "cli");
+                audit.Record("cli", AuditActions.KeyCreated, AuditActions.Outcomes.Success, org.Id, created.Id, new { name, scopes });
                 output.WriteLine(json
                     ? JsonSerializer.Serialize(new { id = created.Id, secret = created.Secret })
                     : $"Created key {created.Id} for org '{org.Slug}' with scopes {string.Join(',', scopes)}.\nSecret (shown once): {created.Secret}");
@@ -113,6 +118,7 @@ public static class KeysCommand
                     return 1;
                 }
 
+                audit.Record("cli", AuditActions.KeyRevoked, AuditActions.Outcomes.Success, org.Id, id);
                 output.WriteLine($"Revoked {id}.");
                 return 0;
             default:

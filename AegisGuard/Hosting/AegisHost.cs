@@ -1,6 +1,7 @@
 using AegisGuard.Identity;
 using AegisGuard.Ingest;
 using AegisGuard.Orgs;
+using AegisGuard.Pages;
 using AegisGuard.Pipeline;
 using AegisGuard.Query.LogQl;
 using AegisGuard.Query.Logs;
@@ -63,11 +64,13 @@ public static class AegisHost
         builder.Services.AddIngest();
         builder.Services.AddPipeline();
         builder.Services.AddLogQl();
+        builder.Services.AddWebUi();
 
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAegisSecurity();
+        app.UseWebUi();
         app.UseAuthentication();
         app.UseAuthorization();
 
@@ -78,7 +81,7 @@ public static class AegisHost
         app.MapIdentityApi();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapScalarApiReference("/docs", o => o.WithTitle("AegisGuard API"));
-        app.MapGet("/", () => Results.Redirect("/docs")).ExcludeFromDescription();
+        app.MapWebUi();
         return app;
     }
 }

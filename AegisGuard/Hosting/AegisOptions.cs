@@ -16,6 +16,10 @@ public sealed class AegisOptions
 
     [Required]
     public PipelineOptions Pipeline { get; set; } = new();
+
+    /// <summary>Sign-in, sessions, lockout, proxies and CORS (issue #3).</summary>
+    [Required]
+    public AegisGuard.Identity.SecurityOptions Security { get; set; } = new();
 }
 
 /// <summary>Limits of the signed ingestion API.</summary>

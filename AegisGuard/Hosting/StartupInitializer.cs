@@ -1,3 +1,4 @@
+using AegisGuard.Identity.Users;
 using AegisGuard.Orgs;
 using AegisGuard.Storage.IngestLog;
 using AegisGuard.Storage.Parquet;
@@ -6,18 +7,23 @@ namespace AegisGuard.Hosting;
 
 /// <summary>
 /// Runs before the web server listens, so <c>/healthz</c> answering means ready: migrations ran (when the stores
-/// were created), org <c>default</c> exists, leftovers of an interrupted flush are gone, and the ingest log is
-/// consistent with the manifest.
+/// were created), org <c>default</c> exists (on a fresh data directory with its first admin), leftovers of an
+/// interrupted flush are gone, and the ingest log is consistent with the manifest.
 /// </summary>
 public sealed partial class StartupInitializer(
     OrgDirectory orgs,
+    UserService users,
     TelemetryStore store,
     IngestLog log,
     ILogger<StartupInitializer> logger) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        orgs.Ensure(OrgDirectory.DefaultOrgSlug, "Default");
+        var defaultOrg = orgs.Ensure(OrgDirectory.DefaultOrgSlug, "Default");
+        if (users.EnsureFirstAdmin(defaultOrg.Id))
+        {
+            LogFirstAdmin(logger, UserService.FirstAdminEmail);
+        }
 
         // The manifest says everything before FlushedUntil was already taken from the log. A log whose tail is
         // behind that lost its commit files (FASTER then silently starts empty): refuse to run on it.
@@ -34,6 +40,9 @@ public sealed partial class StartupInitializer(
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Created the first admin {Email} with the default password; it must be changed at first sign-in")]
+    private static partial void LogFirstAdmin(ILogger logger, string email);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Storage ready: ingest log {Begin}..{Tail}, stored until {Flushed}")]
     private static partial void LogReady(ILogger logger, long begin, long tail, long flushed);

@@ -1,20 +1,30 @@
-using AegisGuard.Identity.ApiKeys;
 using Microsoft.AspNetCore.Authorization;
 
 namespace AegisGuard.Identity;
 
-/// <summary>Authorisation policies, named by what they allow.</summary>
+/// <summary>
+/// Authorisation policies. Every permission of <see cref="Permissions"/> is a policy of the same name whose only
+/// requirement is <see cref="Permissions.HasPermission"/>, so endpoints and pages ask for a permission
+/// (<c>RequireAuthorization(Permissions.KeysManage)</c>, <c>[Authorize(Policy = Permissions.AuditRead)]</c>) and the
+/// role table decides. Principals come from either scheme (user session or API key) through the default scheme.
+/// </summary>
 public static class AegisPolicies
 {
-    /// <summary>Read telemetry of the principal's org.</summary>
+    /// <summary>Read telemetry of the principal's org: a read-scoped API key or a user whose role has telemetry.read.</summary>
     public const string TelemetryRead = "telemetry:read";
 
     public static void Configure(AuthorizationOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        foreach (string permission in Permissions.All)
+        {
+            options.AddPolicy(permission, policy => policy
+                .RequireAuthenticatedUser()
+                .RequireAssertion(context => context.User.HasPermission(permission)));
+        }
+
         options.AddPolicy(TelemetryRead, policy => policy
-            .AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName)
             .RequireAuthenticatedUser()
-            .RequireClaim(AegisClaims.Scope, ApiKeyScopes.Read));
+            .RequireAssertion(context => context.User.HasPermission(Permissions.TelemetryRead)));
     }
 }

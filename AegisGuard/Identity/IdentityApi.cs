@@ -1,7 +1,20 @@
+using AegisGuard.Audit;
+using AegisGuard.Identity.ApiKeys;
+using AegisGuard.Identity.Users;
+using AegisGuard.Orgs;
+
 namespace AegisGuard.Identity;
 
 /// <summary>Login, sessions, MFA, users, keys, org settings and audit over HTTP (issue #3).</summary>
 public static class IdentityApi
 {
-    public static IEndpointRouteBuilder MapIdentityApi(this IEndpointRouteBuilder routes) => routes;
+    public static IEndpointRouteBuilder MapIdentityApi(this IEndpointRouteBuilder routes)
+    {
+        routes.MapAuthApi();
+        routes.MapUsersApi();
+        routes.MapApiKeysApi();
+        routes.MapOrgSettingsApi();
+        routes.MapAuditApi();
+        return routes;
+    }
 }

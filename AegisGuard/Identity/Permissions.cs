@@ -27,6 +27,9 @@ public static class Permissions
     /// <summary>Read the audit log.</summary>
     public const string AuditRead = "audit.read";
 
+    /// <summary>Every permission; each is also the name of an authorisation policy (see <see cref="AegisPolicies"/>).</summary>
+    public static readonly IReadOnlyList<string> All = [TelemetryRead, OwnSettings, UsersManage, KeysManage, OrgSettings, AuditRead];
+
     /// <summary>The roles of a membership.</summary>
     public static class Roles
     {
@@ -36,6 +39,10 @@ public static class Permissions
         public const string Viewer = "VIEWER";
 
         public static readonly IReadOnlyList<string> All = [Owner, Admin, User, Viewer];
+
+        /// <summary>The canonical spelling of <paramref name="role"/> (any case), or null when it is not a role.</summary>
+        public static string? Normalise(string? role) =>
+            All.FirstOrDefault(r => string.Equals(r, role?.Trim(), StringComparison.OrdinalIgnoreCase));
     }
 
     /// <summary>The role → permission table.</summary>

@@ -1,7 +1,9 @@
 using System.Security.Cryptography;
 using AegisGuard.Hosting;
 using AegisGuard.Identity.ApiKeys;
+using AegisGuard.Identity.Network;
 using AegisGuard.Ingest.Schema;
+using AegisGuard.Orgs;
 using AegisGuard.Storage.IngestLog;
 using AegisGuard.Storage.Metadata;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -11,7 +13,7 @@ using Microsoft.Net.Http.Headers;
 namespace AegisGuard.Ingest;
 
 /// <summary>
-/// One signed batch, checked in order — content type → key → size → signature (constant time) → scope →
+/// One signed batch, checked in order — content type → key → IP allowlist → size → signature (constant time) → scope →
 /// decompression → idempotency → schema → rate limit — then appended to the ingest log as ONE record.
 /// The 202 is sent only after the log says the record is durable; every refusal leaves nothing behind.
 /// </summary>
@@ -22,6 +24,8 @@ public sealed partial class IngestHandler(
     IngestLog log,
     IOptions<AegisOptions> options,
     TimeProvider time,
+    OrgDirectory orgs,
+    ClientIpResolver ips,
     ILogger<IngestHandler> logger)
 {
     public const string KeyHeader = "x-org-key";
@@ -48,6 +52,10 @@ public sealed partial class IngestHandler(
 
         string? keyId = request.Headers[KeyHeader];
         var key = string.IsNullOrEmpty(keyId) ? null : keys.Resolve(keyId);
+        if (key is { Revoked: false } && orgs.Find(key.OrgId) is { Allowlist.IsEmpty: false } org && !org.Allowlist.Allows(ips.Resolve(http)))
+        {
+            return IngestProblems.Forbidden("This address is not in the organisation's IP allowlist.");
+        }
 
         if (request.ContentLength > limits.MaxBodyBytes)
         {

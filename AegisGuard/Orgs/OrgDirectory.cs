@@ -1,12 +1,13 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using AegisGuard.Identity;
+using AegisGuard.Identity.Network;
 using AegisGuard.Storage.Metadata;
 
 namespace AegisGuard.Orgs;
 
 /// <summary>
-/// Orgs as the hot paths see them (rate limits, PII mode and key), cached for a few seconds so neither the
+/// Orgs as the hot paths see them (rate limits, PII mode and key, IP allowlist), cached for a few seconds so neither the
 /// ingest API nor the normalizer reads SQLite per batch. Settings changes call <see cref="Invalidate"/>.
 /// </summary>
 public sealed class OrgDirectory(MetadataStore store, SecretProtector protector, TimeProvider time)
@@ -25,7 +26,12 @@ public sealed class OrgDirectory(MetadataStore store, SecretProtector protector,
         }
 
         var org = store.FindOrg(orgId);
-        OrgEntry? entry = org is null ? null : new OrgEntry(org, protector.UnprotectPiiKey(org.PiiKeyProtected));
+        var security = org is null ? null : store.FindOrgSecurity(orgId);
+        OrgEntry? entry = org is null || security is null ? null : new OrgEntry(
+            org,
+            protector.UnprotectPiiKey(org.PiiKeyProtected),
+            IpAllowlist.FromStored(security.IpAllowlist),
+            security.RequireMfa);
         cache[orgId] = new CachedOrg(entry, now);
         return entry;
     }
@@ -40,5 +46,9 @@ public sealed class OrgDirectory(MetadataStore store, SecretProtector protector,
     private sealed record CachedOrg(OrgEntry? Entry, DateTimeOffset LoadedAt);
 }
 
-/// <summary>An org and its PII hashing key.</summary>
-public sealed record OrgEntry(Org Org, byte[] PiiKey);
+/// <summary>An org, its PII hashing key and its access settings (parsed once per cache load).</summary>
+/// <param name="Org">The stored org.</param>
+/// <param name="PiiKey">The unprotected key for deterministic PII hashing.</param>
+/// <param name="Allowlist">Addresses that may reach the org's ingestion and API.</param>
+/// <param name="RequireMfa">True when members must have MFA on.</param>
+public sealed record OrgEntry(Org Org, byte[] PiiKey, IpAllowlist Allowlist, bool RequireMfa);

@@ -1,0 +1,172 @@
+using AegisGuard.Storage.Metadata;
+using AegisGuard.Tests.Support;
+using Microsoft.Data.Sqlite;
+
+namespace AegisGuard.Tests.Audit;
+
+/// <summary>The audit hash chain: appended entries link up, and any edit, deletion or reordering is found.</summary>
+public sealed class AuditChainTests : IDisposable
+{
+    private readonly TempDirectory directory = new();
+    private readonly MetadataStore store;
+
+    public AuditChainTests() => store = new MetadataStore(Path.Combine(directory.Path, "meta.db"));
+
+    [Fact]
+    public void Appended_entries_form_an_intact_chain()
+    {
+        var entries = Enumerable.Range(1, 5).Select(i => store.AppendAudit(Event($"action.{i}"))).ToList();
+
+        Assert.Equal([1L, 2, 3, 4, 5], entries.Select(e => e.Seq));
+        Assert.Equal(AuditChain.Genesis, entries[0].PrevHash);
+        Assert.All(entries.Skip(1).Zip(entries), pair => Assert.Equal(pair.Second.Hash, pair.First.PrevHash));
+        var result = store.VerifyAuditChain();
+        Assert.True(result.Intact, result.Problem);
+        Assert.Equal(5, result.EntriesChecked);
+        Assert.Equal(entries[^1].Hash, result.HeadHash);
+    }
+
+    [Fact]
+    public void Concurrent_writers_never_fork_the_chain()
+    {
+        Parallel.For(0, 40, i => store.AppendAudit(Event($"parallel.{i}")));
+        var result = store.VerifyAuditChain();
+        Assert.True(result.Intact, result.Problem);
+        Assert.Equal(40, result.EntriesChecked);
+    }
+
+    [Fact]
+    public void The_database_refuses_updates_and_deletes_of_audit_rows()
+    {
+        store.AppendAudit(Event("auth.login"));
+        using var connection = Raw();
+        Assert.Throws<SqliteException>(() => Exec(connection, "UPDATE audit_log SET actor = 'mallory' WHERE seq = 1"));
+        Assert.Throws<SqliteException>(() => Exec(connection, "DELETE FROM audit_log WHERE seq = 1"));
+        Assert.True(store.VerifyAuditChain().Intact);
+    }
+
+    [Theory]
+    [InlineData("actor = 'mallory'")]
+    [InlineData("outcome = 'success'")]
+    [InlineData("details = '{}'")]
+    [InlineData("at = at + 1")]
+    [InlineData("org_id = 99")]
+    public void An_edited_field_is_reported_at_its_entry(string change)
+    {
+        for (int i = 1; i <= 5; i++)
+        {
+            store.AppendAudit(Event($"action.{i}") with { Outcome = "failure", Details = """{"n":1}""" });
+        }
+
+        Tamper($"UPDATE audit_log SET {change} WHERE seq = 3");
+
+        var result = store.VerifyAuditChain();
+        Assert.False(result.Intact);
+        Assert.Equal(3, result.FirstBrokenSeq);
+        Assert.Contains("altered", result.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_recomputed_hash_still_breaks_the_link_to_the_next_entry()
+    {
+        for (int i = 1; i <= 4; i++)
+        {
+            store.AppendAudit(Event($"action.{i}"));
+        }
+
+        var second = store.ReadAuditChain().Single(e => e.Seq == 2);
+        var forged = second with { Actor = "mallory" };
+        Tamper($"UPDATE audit_log SET actor = 'mallory', hash = '{AuditChain.ComputeHash(forged)}' WHERE seq = 2");
+
+        var result = store.VerifyAuditChain();
+        Assert.Equal(3, result.FirstBrokenSeq);
+        Assert.Contains("does not follow entry 2", result.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_deleted_entry_is_reported_as_missing()
+    {
+        for (int i = 1; i <= 5; i++)
+        {
+            store.AppendAudit(Event($"action.{i}"));
+        }
+
+        Tamper("DELETE FROM audit_log WHERE seq = 2");
+
+        var result = store.VerifyAuditChain();
+        Assert.Equal(2, result.FirstBrokenSeq);
+        Assert.Contains("missing", result.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Swapped_entries_are_found()
+    {
+        for (int i = 1; i <= 4; i++)
+        {
+            store.AppendAudit(Event($"action.{i}"));
+        }
+
+        Tamper("UPDATE audit_log SET seq = -2 WHERE seq = 2; UPDATE audit_log SET seq = 2 WHERE seq = 3; UPDATE audit_log SET seq = 3 WHERE seq = -2;");
+
+        var result = store.VerifyAuditChain();
+        Assert.False(result.Intact);
+        Assert.Equal(2, result.FirstBrokenSeq);
+    }
+
+    [Fact]
+    public void Queries_are_scoped_to_one_org_filtered_and_paged_newest_first()
+    {
+        for (int i = 1; i <= 7; i++)
+        {
+            store.AppendAudit(Event(i % 2 == 0 ? "key.created" : "auth.login") with { OrgId = 1 });
+        }
+
+        store.AppendAudit(Event("auth.login") with { OrgId = 2 });
+
+        var page = store.QueryAudit(new AuditQuery { OrgId = 1, Action = "auth.", PageSize = 2, Page = 2 });
+        Assert.Equal(4, page.Total);
+        Assert.Equal([3L, 1], page.Entries.Select(e => e.Seq));
+        Assert.Equal(3, store.QueryAudit(new AuditQuery { OrgId = 1, Action = "key.created" }).Total);
+        Assert.Equal(1, store.QueryAudit(new AuditQuery { OrgId = 2 }).Total);
+    }
+
+    private static AuditEvent Event(string action) => new()
+    {
+        At = DateTime.UtcNow,
+        Actor = "alice@example.com",
+        OrgId = 1,
+        Action = action,
+        Target = "obs_abc",
+        Ip = "192.0.2.1",
+        UserAgent = "tests",
+        Outcome = "success",
+    };
+
+    private SqliteConnection Raw()
+    {
+        var connection = new SqliteConnection($"Data Source={Path.Combine(directory.Path, "meta.db")};Pooling=False");
+        connection.Open();
+        return connection;
+    }
+
+    /// <summary>What an attacker with the file would do: drop the guard triggers, then change rows.</summary>
+    private void Tamper(string sql)
+    {
+        using var connection = Raw();
+        Exec(connection, "DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;");
+        Exec(connection, sql);
+    }
+
+    private static void Exec(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        directory.Dispose();
+    }
+}

@@ -1,0 +1,34 @@
+namespace AegisGuard.Audit;
+
+/// <summary>The names of audited actions and outcomes, in one place so filters and pages can rely on them.</summary>
+public static class AuditActions
+{
+    public const string Login = "auth.login";
+    public const string LoginFailed = "auth.login_failed";
+    public const string Locked = "auth.locked";
+    public const string Logout = "auth.logout";
+    public const string RefreshReuse = "auth.refresh_reuse";
+    public const string OrgSwitched = "auth.org_switched";
+    public const string MfaEnabled = "mfa.enabled";
+    public const string MfaDisabled = "mfa.disabled";
+    public const string RecoveryCodeUsed = "mfa.recovery_code_used";
+    public const string PasswordChanged = "password.changed";
+    public const string KeyCreated = "key.created";
+    public const string KeyRevoked = "key.revoked";
+    public const string KeyRotated = "key.rotated";
+    public const string UserCreated = "user.created";
+    public const string UserAdded = "user.added";
+    public const string UserRemoved = "user.removed";
+    public const string RoleChanged = "role.changed";
+    public const string SettingsChanged = "settings.changed";
+
+    /// <summary>Outcomes.</summary>
+    public static class Outcomes
+    {
+        public const string Success = "success";
+        public const string Failure = "failure";
+        public const string Denied = "denied";
+
+        public static readonly IReadOnlyList<string> All = [Success, Failure, Denied];
+    }
+}

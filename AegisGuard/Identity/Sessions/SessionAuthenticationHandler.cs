@@ -1,0 +1,104 @@
+using System.Text.Encodings.Web;
+using AegisGuard.Storage.Metadata;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+
+namespace AegisGuard.Identity.Sessions;
+
+/// <summary>
+/// The browser session scheme: reads the access JWT cookie and refuses tokens of a revoked session (logout,
+/// refresh reuse) at once. When the access token is missing or expired but a refresh cookie exists, a PAGE
+/// request that needs a user refreshes transparently; /api requests get 401 and the client calls
+/// POST /api/auth/refresh. Unauthenticated: /api → 401 problem, pages → /login?returnUrl=…; forbidden: /api →
+/// 403 problem, pages → /forbidden.
+/// </summary>
+public sealed class SessionAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory logger,
+    UrlEncoder encoder,
+    AccessTokenIssuer tokens,
+    SessionService sessions,
+    MetadataStore store,
+    IProblemDetailsService problems)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = AccessTokenIssuer.SchemeName;
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        bool hasAccess = Request.Cookies.TryGetValue(SessionCookies.Access, out string? access) && !string.IsNullOrEmpty(access);
+        if (hasAccess)
+        {
+            var grant = await tokens.ValidateAsync(access!);
+            if (grant is not null && store.IsRefreshFamilyActive(grant.FamilyId))
+            {
+                return Success(grant);
+            }
+        }
+
+        if (!IsApi(Request) && HttpMethods.IsGet(Request.Method) && Request.Cookies.ContainsKey(SessionCookies.Refresh) && NeedsUser(Context))
+        {
+            if (sessions.Refresh(Context, out var refreshed) == RefreshOutcome.Refreshed)
+            {
+                return Success(refreshed!);
+            }
+        }
+
+        return hasAccess ? AuthenticateResult.Fail("the session expired or was ended") : AuthenticateResult.NoResult();
+    }
+
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        if (!IsApi(Request))
+        {
+            string returnUrl = Request.PathBase + Request.Path + Request.QueryString;
+            Response.Redirect($"{SessionRestrictions.LoginPage}?returnUrl={Uri.EscapeDataString(returnUrl)}");
+            return;
+        }
+
+        Response.StatusCode = StatusCodes.Status401Unauthorized;
+        var problem = new ProblemDetails
+        {
+            Status = StatusCodes.Status401Unauthorized,
+            Title = "Unauthorized",
+            Detail = Request.Cookies.ContainsKey(SessionCookies.Access) || Request.Cookies.ContainsKey(SessionCookies.Refresh)
+                ? "The session expired or was ended: call POST /api/auth/refresh, or sign in again with POST /api/auth/login."
+                : "Sign in with POST /api/auth/login (session cookies), or send Authorization: Bearer <key id>.<secret> of an API key.",
+        };
+        problem.Extensions["error"] = "unauthenticated";
+        await problems.WriteAsync(new ProblemDetailsContext { HttpContext = Context, ProblemDetails = problem });
+    }
+
+    protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)
+    {
+        if (!IsApi(Request))
+        {
+            Response.Redirect(SessionRestrictions.ForbiddenPage);
+            return;
+        }
+
+        Response.StatusCode = StatusCodes.Status403Forbidden;
+        var problem = new ProblemDetails
+        {
+            Status = StatusCodes.Status403Forbidden,
+            Title = "Forbidden",
+            Detail = "Your role in this organisation does not allow this.",
+        };
+        problem.Extensions["error"] = "forbidden";
+        await problems.WriteAsync(new ProblemDetailsContext { HttpContext = Context, ProblemDetails = problem });
+    }
+
+    /// <summary>True for the JSON API (anything under /api), which answers problems instead of redirects.</summary>
+    public static bool IsApi(HttpRequest request) => request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase);
+
+    private AuthenticateResult Success(SessionGrant grant) =>
+        AuthenticateResult.Success(new AuthenticationTicket(AccessTokenIssuer.ToPrincipal(grant), SchemeName));
+
+    private static bool NeedsUser(HttpContext http)
+    {
+        var endpoint = http.GetEndpoint();
+        return endpoint is not null && endpoint.Metadata.GetMetadata<IAllowAnonymous>() is null && endpoint.Metadata.GetMetadata<IAuthorizeData>() is not null;
+    }
+}

@@ -1,0 +1,179 @@
+using System.Net.Mail;
+using System.Security.Cryptography;
+using AegisGuard.Audit;
+using AegisGuard.Identity.Passwords;
+using AegisGuard.Storage.Metadata;
+
+namespace AegisGuard.Identity.Users;
+
+/// <summary>
+/// People and memberships: first-start admin, create/invite, role changes, removal and password changes. Org
+/// scoping is the caller's org (from the principal) in every method, so the API and the pages share the rules; the last OWNER of an org can be neither
+/// demoted nor removed, and only an OWNER can make or unmake owners.
+/// </summary>
+public sealed class UserService(MetadataStore store, PasswordHasher hasher, AuditLog audit, TimeProvider time)
+{
+    public const string FirstAdminEmail = "admin@aegis.local";
+    public const string FirstAdminPassword = "ChangeMeNow!123";
+    private const string TempAlphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789";
+
+    /// <summary>On an appliance without users: creates admin@aegis.local (OWNER of <paramref name="orgId"/>), who must change the password at first sign-in.</summary>
+    public bool EnsureFirstAdmin(int orgId)
+    {
+        if (store.CountUsers() > 0)
+        {
+            return false;
+        }
+
+        var user = store.InsertUser(FirstAdminEmail, hasher.Hash(FirstAdminPassword), mustChangePassword: true);
+        if (user is null)
+        {
+            return false; // another process created it first
+        }
+
+        store.AddMembership(user.Id, orgId, Permissions.Roles.Owner);
+        audit.Record("system", AuditActions.UserCreated, AuditActions.Outcomes.Success, orgId, user.Email, new { role = Permissions.Roles.Owner, first_start = true });
+        return true;
+    }
+
+    /// <summary>Checks an e-mail address; null when fine, else the reason.</summary>
+    public static string? CheckEmail(string? email)
+    {
+        if (string.IsNullOrWhiteSpace(email))
+        {
+            return "is required";
+        }
+
+        if (email.Length > 254 || !MailAddress.TryCreate(email.Trim(), out var parsed) || parsed.Address != email.Trim() || (!parsed.Host.Contains('.', StringComparison.Ordinal) && parsed.Host != "localhost"))
+        {
+            return "is not a valid e-mail address";
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Adds <paramref name="email"/> to the org with <paramref name="role"/>. A new person gets the given password
+    /// or a generated temporary one (returned once) and must change it at first sign-in; a person who already
+    /// has an account elsewhere just gains the membership (their password is not touched).
+    /// </summary>
+    public UserCreation CreateOrAdd(HttpContext http, string email, string role, string? password)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(email);
+        int orgId = http.User.GetOrgId();
+        email = email.Trim();
+        if (role == Permissions.Roles.Owner && !IsOwner(http))
+        {
+            return new UserCreation(UserCreationStatus.OwnerRequired, null, null);
+        }
+
+        var existing = store.FindUserByEmail(email);
+        string? temporary = null;
+        bool created = false;
+        if (existing is null)
+        {
+            temporary = password is null ? NewTemporaryPassword() : null;
+            existing = store.InsertUser(email, hasher.Hash(password ?? temporary!), mustChangePassword: true);
+            created = existing is not null;
+            existing ??= store.FindUserByEmail(email) ?? throw new InvalidOperationException($"user '{email}' vanished after it was created");
+        }
+
+        if (!store.AddMembership(existing.Id, orgId, role))
+        {
+            return new UserCreation(UserCreationStatus.AlreadyMember, existing, null);
+        }
+
+        audit.Record(http, created ? AuditActions.UserCreated : AuditActions.UserAdded, AuditActions.Outcomes.Success, orgId, existing.Email,
+            new { role, temporary_password_generated = temporary is not null });
+        return new UserCreation(created ? UserCreationStatus.Created : UserCreationStatus.AddedExisting, existing, temporary);
+    }
+
+    /// <summary>Sets a member's role in the caller's org. Only an OWNER may grant or take away OWNER; the last OWNER stays.</summary>
+    public MemberChange ChangeRole(HttpContext http, long userId, string role)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        int orgId = http.User.GetOrgId();
+        var before = store.FindMembership(userId, orgId);
+        if (before is null)
+        {
+            return MemberChange.NotFound;
+        }
+
+        if ((role == Permissions.Roles.Owner || before.Role == Permissions.Roles.Owner) && !IsOwner(http))
+        {
+            return MemberChange.OwnerRequired;
+        }
+
+        try
+        {
+            if (!store.ChangeRole(userId, orgId, role, Permissions.Roles.Owner))
+            {
+                return MemberChange.NotFound;
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            return MemberChange.LastOwner;
+        }
+
+        audit.Record(http, AuditActions.RoleChanged, AuditActions.Outcomes.Success, orgId, before.Email, new { from = before.Role, to = role });
+        return MemberChange.Done;
+    }
+
+    /// <summary>Removes a member from the caller's org and ends their sessions there. Only an OWNER removes owners; the last OWNER stays.</summary>
+    public MemberChange Remove(HttpContext http, long userId)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        int orgId = http.User.GetOrgId();
+        var before = store.FindMembership(userId, orgId);
+        if (before is null)
+        {
+            return MemberChange.NotFound;
+        }
+
+        if (before.Role == Permissions.Roles.Owner && !IsOwner(http))
+        {
+            return MemberChange.OwnerRequired;
+        }
+
+        try
+        {
+            if (!store.RemoveMembership(userId, orgId, Permissions.Roles.Owner))
+            {
+                return MemberChange.NotFound;
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            return MemberChange.LastOwner;
+        }
+
+        audit.Record(http, AuditActions.UserRemoved, AuditActions.Outcomes.Success, orgId, before.Email, new { role = before.Role });
+        return MemberChange.Done;
+    }
+
+    /// <summary>True when the caller is an OWNER of their active org (only owners make or unmake owners).</summary>
+    public static bool IsOwner(HttpContext http)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        return http.User.HasClaim(AegisClaims.Role, Permissions.Roles.Owner);
+    }
+
+    /// <summary>Sets a new password chosen by the user; ends the user's other sessions.</summary>
+    public void SetOwnPassword(HttpContext http, UserRow user, int orgId, string newPassword, string? keepFamilyId)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(user);
+        store.SetPasswordHash(user.Id, hasher.Hash(newPassword), mustChangePassword: false, changedByUser: true);
+        int ended = store.RevokeRefreshTokensOfUser(user.Id, keepFamilyId, time.GetUtcNow().UtcDateTime);
+        audit.Record(http, AuditActions.PasswordChanged, AuditActions.Outcomes.Success, orgId, user.Email, new { other_sessions_ended = ended });
+    }
+
+    private static string NewTemporaryPassword()
+    {
+        // 16 letters/digits plus a fixed symbol: always passes the policy's class rule, ~93 bits of entropy.
+        string raw = RandomNumberGenerator.GetString(TempAlphabet, 16);
+        return $"{raw[..8]}-{raw[8..]}!7a";
+    }
+}

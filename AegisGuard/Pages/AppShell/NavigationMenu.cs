@@ -1,0 +1,50 @@
+using AegisGuard.Identity;
+
+namespace AegisGuard.Pages.AppShell;
+
+/// <summary>
+/// Every area of the product, in sidebar order. A new page flips its entry's <see cref="NavItem.NotYetAvailable"/>
+/// to null; who may see an entry is its <see cref="NavItem.Permission"/>, decided in
+/// <see cref="NavigationViewComponent.VisibleTo"/> and nowhere else.
+/// </summary>
+public static class NavigationMenu
+{
+    public static readonly IReadOnlyList<NavSection> Sections =
+    [
+        new(null,
+        [
+            new("Overview", "/", "home", Permissions.TelemetryRead),
+        ]),
+        new("Observe",
+        [
+            new("Logs", "/logs", "logs", Permissions.TelemetryRead,
+                "Not available yet: the Logs explorer (LogQL-lite) is being built, issue #4. Today: GET /api/logs."),
+            new("Metrics", "/metrics", "metrics", Permissions.TelemetryRead,
+                "Not available yet: the metrics explorer (PromQL-lite) is planned. Metrics are already ingested and stored."),
+            new("Traces", "/traces", "traces", Permissions.TelemetryRead,
+                "Not available yet: trace search and the waterfall view are planned. Spans are already ingested and stored."),
+            new("RUM", "/rum", "rum", Permissions.TelemetryRead,
+                "Not available yet: the Real User Monitoring dashboard is planned. RUM events are already ingested and stored."),
+        ]),
+        new("Alerting",
+        [
+            new("Monitors", "/monitors", "monitors", Permissions.TelemetryRead, "Not available yet: monitors and alerts are planned."),
+            new("SLOs", "/slos", "slos", Permissions.TelemetryRead, "Not available yet: SLOs and error budgets are planned."),
+        ]),
+        new("Organisation",
+        [
+            new("Usage", "/usage", "usage", Permissions.TelemetryRead, "Not available yet: usage and billing are planned."),
+        ]),
+        new("Admin",
+        [
+            new("Users", "/admin/users", "users", Permissions.UsersManage,
+                "Not available yet: users, roles and sign-in are being built, issue #3."),
+            new("API keys", "/admin/keys", "keys", Permissions.KeysManage,
+                "Not available yet: key management pages are being built, issue #3. Today: AegisGuard keys create|list|revoke."),
+            new("Audit log", "/admin/audit", "audit", Permissions.AuditRead,
+                "Not available yet: the tamper-evident audit log is being built, issue #3."),
+            new("Org settings", "/admin/settings", "settings", Permissions.OrgSettings,
+                "Not available yet: IP allowlist, PII mode, retention and rate limit settings are being built, issue #3."),
+        ]),
+    ];
+}

@@ -1,0 +1,14 @@
+using System.Reflection;
+
+namespace AegisGuard.Pages.AppShell;
+
+/// <summary>The product's name and build version as the UI shows them.</summary>
+public static class ProductInfo
+{
+    public const string Name = "AegisGuard";
+
+    /// <summary>The informational version without the source-control suffix (e.g. <c>1.0.0</c>).</summary>
+    public static string Version { get; } =
+        (typeof(ProductInfo).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0")
+        .Split('+')[0];
+}

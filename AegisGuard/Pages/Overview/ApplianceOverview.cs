@@ -1,0 +1,33 @@
+namespace AegisGuard.Pages.Overview;
+
+/// <summary>The Overview page's data: the org's stored telemetry and the appliance's ingest health.</summary>
+public sealed record ApplianceOverview
+{
+    public required IReadOnlyList<SignalSummary> Signals { get; init; }
+
+    /// <summary>The last <see cref="OverviewReader.VolumeDays"/> UTC days, oldest first, including empty days.</summary>
+    public required IReadOnlyList<DailyVolume> Days { get; init; }
+
+    /// <summary>Why ingestion refuses batches (e.g. the disk is nearly full), or null when it accepts them.</summary>
+    public required string? IngestUnavailable { get; init; }
+
+    /// <summary>Bytes accepted (202) but not yet written to Parquet, for all orgs.</summary>
+    public required long BacklogBytes { get; init; }
+
+    public required long RowsWrittenSinceStart { get; init; }
+
+    public required long FlushFailures { get; init; }
+
+    public required long Quarantined { get; init; }
+
+    public required DateTime? LastFlushAt { get; init; }
+
+    public required string? LastFlushError { get; init; }
+
+    public required DateTimeOffset Now { get; init; }
+
+    public long TotalRows => Signals.Sum(s => s.Rows);
+
+    /// <summary>Nothing stored for the org yet: the page shows how to send a first batch.</summary>
+    public bool IsEmpty => TotalRows == 0;
+}

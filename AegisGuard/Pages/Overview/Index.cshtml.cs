@@ -1,0 +1,55 @@
+using System.Globalization;
+using AegisGuard.Pages.AppShell;
+using AegisGuard.Pages.Onboarding;
+using AegisGuard.Storage.Metadata;
+using AegisGuard.Storage.Telemetry;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace AegisGuard.Pages.Overview;
+
+/// <summary>
+/// The landing page (<c>/</c>): what the appliance holds for the org — events, files and bytes per signal, the daily
+/// volume — and whether ingestion is healthy. With nothing stored yet it shows how to send a first signed batch.
+/// </summary>
+public sealed class IndexModel(OverviewReader reader, CurrentOrg currentOrg, CliInvocation cli) : PageModel
+{
+    public Org Org { get; private set; } = null!;
+
+    public ApplianceOverview Overview { get; private set; } = null!;
+
+    public IngestGuide Guide { get; private set; } = null!;
+
+    public void OnGet()
+    {
+        Org = currentOrg.For(User);
+        Overview = reader.Read(Org.Id);
+        Guide = IngestGuide.For(cli, Org.Slug, $"{Request.Scheme}://{Request.Host}");
+    }
+
+    /// <summary>The volume chart's data for wwwroot/js/pages/overview.js: one series per signal, a point per UTC day.</summary>
+    public object VolumeChart => new
+    {
+        stepMs = (long)TimeSpan.FromDays(1).TotalMilliseconds,
+        series = Overview.Signals.Select(s => new
+        {
+            key = SignalNames.Of(s.Signal),
+            label = s.Title,
+            points = Overview.Days.Select(d => new object[]
+            {
+                new DateTimeOffset(d.Day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).ToUnixTimeMilliseconds(),
+                d.RowsBySignal.GetValueOrDefault(SignalNames.Of(s.Signal)),
+            }),
+        }),
+    };
+
+    public static string SignalIcon(Signal signal) => signal switch
+    {
+        Signal.Logs => "logs",
+        Signal.Metrics => "metrics",
+        Signal.Traces => "traces",
+        _ => "rum",
+    };
+
+    public static string Plural(long count, string one, string many) =>
+        count.ToString("N0", CultureInfo.InvariantCulture) + " " + (count == 1 ? one : many);
+}

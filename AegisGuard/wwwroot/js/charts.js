@@ -1,0 +1,290 @@
+/**
+ * Charts with one shared look, drawn by Chart.js. The page loads Chart.js itself with <partial name="_ChartJs" /> in
+ * its Scripts section (that defines window.Chart) and then imports this module:
+ *
+ *   import { timeSeriesChart, histogramChart, setSeries } from '/js/charts.js';
+ *
+ *   // Lines (or bars) over time; points are [epoch ms, value].
+ *   const chart = timeSeriesChart(canvas, {
+ *       series: [{ label: 'api', points: [[1730368800000, 12], …], color: '#3e7bfa' }],   // color optional
+ *       type: 'line',            // or 'bar'
+ *       stacked: false,
+ *       stepMs: 60_000,          // spacing of the points, used for tooltips and bar widths
+ *       utc: false,              // label times in UTC instead of the browser's zone
+ *       formatValue: (v) => …,   // y axis and tooltip numbers (default: 1.2k, 3.4M)
+ *       onZoom: (from, to) => …, // click-drag across the plot selects a range (Dates); omit to disable
+ *   });
+ *   setSeries(chart, newSeries);   // redraw with new data (e.g. auto-refresh)
+ *
+ *   // The Logs volume histogram: stacked bars per level, level colours fixed (LEVEL_COLORS).
+ *   histogramChart(canvas, { buckets: [{ time: ms, counts: { error: 3, info: 40 } }], stepMs: 60_000, onZoom });
+ *
+ * The x axis is a linear axis of epoch milliseconds with ticks placed on round times (no date adapter needed).
+ * The canvas should sit in a .chart-box (fixed height; the chart fills it).
+ */
+
+export const LEVEL_COLORS = {
+    fatal: '#b42318',
+    error: '#e5484d',
+    warn: '#f5a524',
+    info: '#3e7bfa',
+    debug: '#8b93a7',
+    trace: '#c2c7d3',
+};
+
+/** Levels from most to least severe: the stacking order of the histogram (most severe at the bottom). */
+export const LEVEL_ORDER = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'];
+
+export const SIGNAL_COLORS = { logs: '#3e7bfa', metrics: '#12a594', traces: '#8e4ec6', rum: '#e5793b' };
+
+const PALETTE = ['#3e7bfa', '#12a594', '#8e4ec6', '#e5793b', '#e5484d', '#f5a524', '#0091ff', '#d6409f', '#46a758', '#6e56cf'];
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+const TICK_STEPS = [
+    1000, 5000, 15_000, 30_000, MINUTE, 5 * MINUTE, 15 * MINUTE, 30 * MINUTE,
+    HOUR, 3 * HOUR, 6 * HOUR, 12 * HOUR, DAY, 2 * DAY, 7 * DAY, 14 * DAY, 30 * DAY,
+];
+
+let themed = false;
+
+/** window.Chart, with the shared theme applied once. */
+function chartLibrary() {
+    const Chart = window.Chart;
+    if (!Chart) {
+        throw new Error('Chart.js is not loaded: add <partial name="_ChartJs" /> to the page\'s Scripts section.');
+    }
+    if (!themed) {
+        Chart.defaults.font.family = getComputedStyle(document.body).fontFamily;
+        Chart.defaults.font.size = 12;
+        Chart.defaults.color = '#636b7e';
+        Chart.defaults.borderColor = '#eceef3';
+        Chart.defaults.animation.duration = 250;
+        themed = true;
+    }
+    return Chart;
+}
+
+/** 950 → 950, 12 345 → 12.3k, 4 200 000 → 4.2M. */
+export function formatNumber(value) {
+    const abs = Math.abs(value);
+    if (abs >= 1e9) return `${trim(value / 1e9)}B`;
+    if (abs >= 1e6) return `${trim(value / 1e6)}M`;
+    if (abs >= 1e4) return `${trim(value / 1e3)}k`;
+    return Number.isInteger(value) ? value.toLocaleString('en-US') : trim(value);
+}
+
+function trim(value) {
+    return Number(value.toFixed(Math.abs(value) < 10 ? 2 : 1)).toString();
+}
+
+/** A line or bar chart over time. Returns the Chart.js instance. */
+export function timeSeriesChart(canvas, options) {
+    const Chart = chartLibrary();
+    Chart.getChart(canvas)?.destroy();
+    const {
+        series = [], type = 'line', stacked = false, stepMs = null, utc = false,
+        formatValue = formatNumber, onZoom = null, legend = true,
+    } = options;
+    const plugins = [];
+    if (onZoom) {
+        plugins.push(dragZoom(onZoom));
+        canvas.classList.add('is-zoomable');
+    }
+    const formatTime = timeFormatter(utc);
+    const chart = new Chart(canvas, {
+        type,
+        data: { datasets: toDatasets(series, type, stacked) },
+        plugins,
+        options: {
+            responsive: true,
+            maintainAspectRatio: false,
+            normalized: true,
+            events: ['mousedown', 'mouseup', 'mousemove', 'mouseout', 'click', 'touchstart', 'touchmove', 'touchend'],
+            interaction: { mode: 'index', intersect: false, axis: 'x' },
+            layout: { padding: { top: 4, right: 8 } },
+            scales: {
+                x: {
+                    type: 'linear',
+                    stacked,
+                    offset: type === 'bar',
+                    grid: { display: false },
+                    border: { color: '#d9dde6' },
+                    ticks: { maxRotation: 0, autoSkip: true, autoSkipPadding: 16, callback: (value, index, ticks) => formatTime(value, ticks) },
+                    afterBuildTicks: (scale) => {
+                        scale.ticks = roundTicks(scale.min, scale.max, utc, scale.width);
+                    },
+                },
+                y: {
+                    stacked,
+                    beginAtZero: true,
+                    border: { display: false },
+                    grid: { color: '#eef0f4' },
+                    ticks: { maxTicksLimit: 6, callback: (value) => formatValue(value) },
+                },
+            },
+            plugins: {
+                legend: {
+                    display: legend && series.length > 1,
+                    position: 'top',
+                    align: 'end',
+                    labels: { boxWidth: 10, boxHeight: 10, usePointStyle: true, pointStyle: 'rectRounded', padding: 14 },
+                },
+                tooltip: {
+                    backgroundColor: '#0c0e14',
+                    padding: 10,
+                    boxPadding: 4,
+                    usePointStyle: true,
+                    filter: (item) => item.parsed.y !== 0 || type === 'line',
+                    callbacks: {
+                        title: (items) => items.length ? tooltipTime(items[0].parsed.x, stepMs, utc) : '',
+                        label: (item) => ` ${item.dataset.label}: ${formatValue(item.parsed.y)}`,
+                    },
+                },
+            },
+        },
+    });
+    chart.$aegis = { type, stacked };
+    return chart;
+}
+
+/** Replaces the chart's series and redraws it. */
+export function setSeries(chart, series) {
+    chart.data.datasets = toDatasets(series, chart.$aegis.type, chart.$aegis.stacked);
+    chart.options.plugins.legend.display = series.length > 1;
+    chart.update();
+}
+
+/** The log volume histogram: buckets of counts per level, stacked with the most severe level at the bottom. */
+export function histogramChart(canvas, { buckets, stepMs, onZoom = null, utc = false }) {
+    return timeSeriesChart(canvas, {
+        series: levelSeries(buckets),
+        type: 'bar',
+        stacked: true,
+        stepMs,
+        utc,
+        onZoom,
+    });
+}
+
+/** Histogram buckets → one series per level present, in LEVEL_ORDER (unknown levels last, grey). */
+export function levelSeries(buckets) {
+    const levels = new Set();
+    for (const bucket of buckets) {
+        Object.keys(bucket.counts ?? {}).forEach((level) => levels.add(level));
+    }
+    const ordered = [...levels].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+    return ordered.map((level) => ({
+        label: level,
+        color: LEVEL_COLORS[level] ?? '#b7bdca',
+        points: buckets.map((bucket) => [bucket.time, bucket.counts?.[level] ?? 0]),
+    }));
+}
+
+function rank(level) {
+    const index = LEVEL_ORDER.indexOf(level);
+    return index < 0 ? LEVEL_ORDER.length : index;
+}
+
+function toDatasets(series, type, stacked) {
+    return series.map((s, index) => {
+        const color = s.color ?? SIGNAL_COLORS[s.key] ?? LEVEL_COLORS[s.key] ?? PALETTE[index % PALETTE.length];
+        const data = s.points.map(([x, y]) => ({ x, y }));
+        return type === 'bar'
+            ? { label: s.label, data, backgroundColor: color, hoverBackgroundColor: color, borderRadius: 2, maxBarThickness: 56, categoryPercentage: 0.9, barPercentage: 0.9 }
+            : {
+                label: s.label, data, borderColor: color, backgroundColor: `${color}22`, borderWidth: 2, pointRadius: 0,
+                pointHoverRadius: 4, tension: 0.2, fill: stacked ? (index === 0 ? 'origin' : '-1') : false,
+            };
+    });
+}
+
+/** Ticks on round times (every 5 min, hour, day, …) between min and max, about one per 90 px. */
+function roundTicks(min, max, utc, width) {
+    if (!Number.isFinite(min) || !Number.isFinite(max) || max <= min) {
+        return [];
+    }
+    const wanted = Math.max(2, Math.floor((width || 600) / 90));
+    const step = TICK_STEPS.find((s) => (max - min) / s <= wanted) ?? TICK_STEPS[TICK_STEPS.length - 1];
+    const offset = utc || step < HOUR ? 0 : new Date(min).getTimezoneOffset() * MINUTE;
+    const first = Math.ceil((min - offset) / step) * step + offset;
+    const ticks = [];
+    for (let value = first; value <= max; value += step) {
+        ticks.push({ value });
+    }
+    return ticks;
+}
+
+function timeFormatter(utc) {
+    const zone = utc ? { timeZone: 'UTC' } : {};
+    const time = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', ...zone });
+    const day = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', ...zone });
+    const dayTime = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', ...zone });
+    return (value, ticks) => {
+        const span = ticks.length > 1 ? ticks[ticks.length - 1].value - ticks[0].value : 0;
+        const step = ticks.length > 1 ? ticks[1].value - ticks[0].value : 0;
+        if (step >= DAY) return day.format(value);
+        return span > DAY ? dayTime.format(value) : time.format(value);
+    };
+}
+
+function tooltipTime(value, stepMs, utc) {
+    const zone = utc ? { timeZone: 'UTC', timeZoneName: 'short' } : {};
+    if (stepMs && stepMs >= DAY) {
+        return new Intl.DateTimeFormat(undefined, { weekday: 'short', year: 'numeric', month: 'short', day: 'numeric', ...zone }).format(value);
+    }
+    return new Intl.DateTimeFormat(undefined, {
+        month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit',
+        second: stepMs && stepMs < MINUTE ? '2-digit' : undefined, hourCycle: 'h23', ...zone,
+    }).format(value);
+}
+
+/** Click-drag across the plot area to select a time range; calls onZoom(from, to) with Dates. */
+function dragZoom(onZoom) {
+    let start = null;
+    let end = null;
+    return {
+        id: 'aegisDragZoom',
+        afterEvent(chart, args) {
+            const event = args.event;
+            const area = chart.chartArea;
+            const x = Math.min(Math.max(event.x, area.left), area.right);
+            if (event.type === 'mousedown' && args.inChartArea) {
+                start = x;
+                end = x;
+            } else if (event.type === 'mousemove' && start !== null) {
+                end = x;
+                args.changed = true;
+            } else if (event.type === 'mouseup' && start !== null) {
+                const left = Math.min(start, end);
+                const right = Math.max(start, end);
+                start = null;
+                end = null;
+                args.changed = true;
+                if (right - left >= 5) {
+                    const scale = chart.scales.x;
+                    onZoom(new Date(scale.getValueForPixel(left)), new Date(scale.getValueForPixel(right)));
+                }
+            } else if (event.type === 'mouseout' && start !== null) {
+                start = null;
+                end = null;
+                args.changed = true;
+            }
+        },
+        afterDatasetsDraw(chart) {
+            if (start === null || end === null || start === end) {
+                return;
+            }
+            const { ctx, chartArea: area } = chart;
+            ctx.save();
+            ctx.fillStyle = 'rgba(124, 92, 255, 0.14)';
+            ctx.strokeStyle = 'rgba(98, 66, 245, 0.7)';
+            ctx.lineWidth = 1;
+            const left = Math.min(start, end);
+            ctx.fillRect(left, area.top, Math.abs(end - start), area.bottom - area.top);
+            ctx.strokeRect(left + 0.5, area.top + 0.5, Math.abs(end - start) - 1, area.bottom - area.top - 1);
+            ctx.restore();
+        },
+    };
+}
