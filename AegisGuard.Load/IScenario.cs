@@ -26,4 +26,10 @@ internal interface IScenario
 
     /// <summary>Extra measurements after the steady phase (e.g. end-to-end visibility).</summary>
     Task<ScenarioFinish> FinishAsync(MeasurementSummary measurement, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// True once a scenario with a fixed amount of work (loading a data set, N queries) has handed out all of it;
+    /// the runner then ends the phase early instead of waiting for its duration. Duration-bound scenarios keep the default.
+    /// </summary>
+    bool IsFinished => false;
 }

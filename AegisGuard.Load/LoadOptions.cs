@@ -45,6 +45,18 @@ internal sealed record LoadOptions
     /// <summary>Number of pre-built bodies; null lets the scenario choose from senders and memory.</summary>
     public int? PoolSize { get; init; }
 
+    /// <summary>logs-dataset: log events to load for the key's org.</summary>
+    public long Events { get; init; } = 10_000_000;
+
+    /// <summary>logs-dataset: the events are spread over this much of the past; logs-query: the range queried.</summary>
+    public TimeSpan Span { get; init; } = TimeSpan.FromHours(24);
+
+    /// <summary>logs-dataset: keys of other orgs that receive noise (JSON array of {"id","secret"}).</summary>
+    public IReadOnlyList<(string KeyId, string Secret)> NoiseKeys { get; init; } = [];
+
+    /// <summary>logs-query: how many times each benchmark query runs in the measured phase.</summary>
+    public int Iterations { get; init; } = 50;
+
     // Option name → is it a flag (no value)?
     private static readonly Dictionary<string, bool> KnownOptions = new(StringComparer.Ordinal)
     {
@@ -63,6 +75,10 @@ internal sealed record LoadOptions
         ["timeout"] = false,
         ["e2e-timeout"] = false,
         ["pool"] = false,
+        ["events"] = false,
+        ["span"] = false,
+        ["noise-keys"] = false,
+        ["iterations"] = false,
     };
 
     public static string Usage { get; } = BuildUsage();
@@ -129,6 +145,10 @@ internal sealed record LoadOptions
             RequestTimeout = ReadDuration(values, "timeout", TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(100)),
             EndToEndTimeout = ReadDuration(values, "e2e-timeout", TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(1)),
             PoolSize = values.ContainsKey("pool") ? ReadInt(values, "pool", 0, 1, 100_000) : null,
+            Events = ReadInt(values, "events", 10_000_000, 1, int.MaxValue),
+            Span = ReadDuration(values, "span", TimeSpan.FromHours(24), TimeSpan.FromMinutes(1)),
+            NoiseKeys = values.TryGetValue("noise-keys", out var noise) ? ReadKeyArray(noise) : [],
+            Iterations = ReadInt(values, "iterations", 50, 1, 100_000),
         };
     }
 
@@ -252,6 +272,37 @@ internal sealed record LoadOptions
         throw new FormatException("--key-json must be the JSON printed by 'AegisGuard keys create --json': {\"id\":\"obs_…\",\"secret\":\"…\"}");
     }
 
+    private static List<(string KeyId, string Secret)> ReadKeyArray(string json)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            if (document.RootElement.ValueKind == JsonValueKind.Array)
+            {
+                var keys = new List<(string, string)>();
+                foreach (var key in document.RootElement.EnumerateArray())
+                {
+                    if (key.ValueKind != JsonValueKind.Object
+                        || !key.TryGetProperty("id", out var id) || id.ValueKind != JsonValueKind.String
+                        || !key.TryGetProperty("secret", out var secret) || secret.ValueKind != JsonValueKind.String)
+                    {
+                        throw new FormatException("--noise-keys must be a JSON array of {\"id\":\"obs_…\",\"secret\":\"…\"} objects");
+                    }
+
+                    keys.Add((id.GetString()!, secret.GetString()!));
+                }
+
+                return keys;
+            }
+        }
+        catch (JsonException)
+        {
+            // Reported below; the parser's message could echo a secret.
+        }
+
+        throw new FormatException("--noise-keys must be a JSON array of {\"id\":\"obs_…\",\"secret\":\"…\"} objects");
+    }
+
     private static int ReadInt(Dictionary<string, string> values, string name, int fallback, int min, int max)
     {
         if (!values.TryGetValue(name, out var text))
@@ -345,6 +396,10 @@ internal sealed record LoadOptions
               --timeout <t>          per-request timeout (default 30s)
               --e2e-timeout <t>      give up waiting for marked events after this long (default 60s)
               --pool <n>             pre-built signed bodies to cycle through (default 2 × senders, memory-capped)
+              --events <n>           logs-dataset: events to load for the key's org (default 10000000)
+              --span <t>             logs-dataset: spread events over this much of the past; logs-query: range queried (default 24h)
+              --noise-keys <json>    logs-dataset: JSON array of other orgs' keys (as keys create --json prints) that get 10 % extra noise
+              --iterations <n>       logs-query: runs of each benchmark query in the measured phase (default 50)
 
             Output: a progress line per second, a human report, then one JSON line (last line of stdout).
             Exit codes: 0 success; 1 errors above 1 % of requests, end-to-end failure or server unreachable;

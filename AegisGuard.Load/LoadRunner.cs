@@ -114,7 +114,7 @@ internal sealed class LoadRunner(LoadOptions options, HttpClient client, TimePro
     private async Task SendLoopAsync(
         IScenario scenario, int sender, LatencyRecorder latency, PhaseCounters counters, CancellationToken stop, CancellationToken abort)
     {
-        while (!stop.IsCancellationRequested)
+        while (!stop.IsCancellationRequested && !scenario.IsFinished)
         {
             var begin = time.GetTimestamp();
             StepOutcome outcome;

@@ -4,10 +4,14 @@ namespace AegisGuard.Load;
 internal static class ScenarioCatalog
 {
     public const string IngestLogs = "ingest-logs";
+    public const string LogsDataset = "logs-dataset";
+    public const string LogsQuery = "logs-query";
 
     private static readonly (string Name, string Description)[] Entries =
     [
         (IngestLogs, "signed log ingestion: POST /v1/logs, ack latency, optional end-to-end visibility"),
+        (LogsDataset, "loads --events realistic logs over the past --span through POST /v1/logs, waits until queryable"),
+        (LogsQuery, "LogQL-lite latency: the four queries of issue #4 via GET /api/logs/query, p50/p95 each"),
     ];
 
     public static IEnumerable<string> Names => Entries.Select(e => e.Name);
@@ -19,6 +23,8 @@ internal static class ScenarioCatalog
     public static IScenario Create(LoadOptions options, HttpClient client, TimeProvider time, TextWriter output) => options.Scenario switch
     {
         IngestLogs => new LogIngestScenario(options, client, time, output),
+        LogsDataset => new LogDatasetScenario(options, client, time, output),
+        LogsQuery => new LogQueryScenario(options, client, time, output),
         _ => throw new ArgumentOutOfRangeException(nameof(options), options.Scenario, "unknown scenario"),
     };
 }

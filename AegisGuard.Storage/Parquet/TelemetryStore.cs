@@ -34,6 +34,7 @@ public sealed class TelemetryStore : IDisposable
         compactionWriter = new PartitionWriter(Engine, TelemetryRoot);
         flushedUntil = Manifest.FlushedUntil();
         Logs = new LogStore(Manifest, Engine, TelemetryRoot);
+        LogQueries = new LogQueryStore(Manifest, Engine, TelemetryRoot);
     }
 
     /// <summary>Root folder of the partitions.</summary>
@@ -47,6 +48,9 @@ public sealed class TelemetryStore : IDisposable
 
     /// <summary>Log search.</summary>
     public LogStore Logs { get; }
+
+    /// <summary>Planned log queries (LogQL-lite): pages with cursors, aggregations per time bucket, facet counts.</summary>
+    public LogQueryStore LogQueries { get; }
 
     /// <summary>Every ingest log record before this address is already stored; a replay must skip them.</summary>
     public long FlushedUntil => Interlocked.Read(ref flushedUntil);

@@ -1,0 +1,11 @@
+namespace AegisGuard.Storage.Parquet;
+
+/// <summary>What an aggregation adds up per bucket.</summary>
+public enum LogMeasure
+{
+    /// <summary>Number of lines.</summary>
+    Count,
+
+    /// <summary>UTF-8 bytes of the messages.</summary>
+    Bytes,
+}

@@ -1,0 +1,6 @@
+namespace AegisGuard.Storage.Parquet;
+
+/// <summary>A value and how many lines carry it.</summary>
+/// <param name="Value">The value.</param>
+/// <param name="Count">Lines.</param>
+public sealed record LogValueCount(string Value, long Count);
