@@ -56,6 +56,32 @@ public sealed class CliTests
         Assert.Contains("no org 'nope'", stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Orgs_create_makes_an_org_that_keys_can_then_be_created_for()
+    {
+        using var data = new TempDirectory();
+        var (exit, stdout, stderr) = await AppProcess.RunCliAsync("orgs", "create", "--slug", "acme", "--name", "Acme Corp", "--json", "--data", data.Path);
+        Assert.True(exit == 0, stderr);
+        using (var json = JsonDocument.Parse(stdout))
+        {
+            Assert.Equal("acme", json.RootElement.GetProperty("slug").GetString());
+        }
+
+        var (again, _, duplicate) = await AppProcess.RunCliAsync("orgs", "create", "--slug", "acme", "--data", data.Path);
+        var (bad, _, badSlug) = await AppProcess.RunCliAsync("orgs", "create", "--slug", "Not A Slug", "--data", data.Path);
+        var (keyExit, key, _) = await AppProcess.RunCliAsync("keys", "create", "--org", "acme", "--name", "k", "--json", "--data", data.Path);
+        var (_, listed, _) = await AppProcess.RunCliAsync("orgs", "list", "--data", data.Path);
+
+        Assert.Equal(1, again);
+        Assert.Contains("already exists", duplicate, StringComparison.Ordinal);
+        Assert.Equal(2, bad);
+        Assert.Contains("--slug", badSlug, StringComparison.Ordinal);
+        Assert.Equal(0, keyExit);
+        Assert.StartsWith("{\"id\":\"obs_", key, StringComparison.Ordinal);
+        Assert.Contains("acme", listed, StringComparison.Ordinal);
+        Assert.Contains("default", listed, StringComparison.Ordinal);
+    }
+
     private static async Task<byte[]> ReadAllSharedAsync(string path)
     {
         await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);

@@ -21,6 +21,7 @@ public static class AuditActions
     public const string UserRemoved = "user.removed";
     public const string RoleChanged = "role.changed";
     public const string SettingsChanged = "settings.changed";
+    public const string OrgCreated = "org.created";
 
     /// <summary>Outcomes.</summary>
     public static class Outcomes

@@ -2,7 +2,7 @@ using AegisGuard.Hosting;
 
 namespace AegisGuard.Cli;
 
-/// <summary>Dispatches the executable's verbs: <c>serve</c> (default), <c>keys</c> and <c>audit</c>.</summary>
+/// <summary>Dispatches the executable's verbs: <c>serve</c> (default), <c>keys</c>, <c>orgs</c> and <c>audit</c>.</summary>
 public static class CommandLine
 {
     public const string Usage = """
@@ -13,6 +13,8 @@ public static class CommandLine
           AegisGuard keys create --org <slug> --name <name> --scopes ingest,read [--json] [--data <dir>]
           AegisGuard keys list --org <slug> [--json] [--data <dir>]
           AegisGuard keys revoke --org <slug> --id <obs_…> [--data <dir>]
+          AegisGuard orgs create --slug <slug> [--name <name>] [--json] [--data <dir>]
+          AegisGuard orgs list [--json] [--data <dir>]
           AegisGuard audit verify [--data <dir>]              check the audit log's hash chain (exit 1 names the first broken entry)
           AegisGuard --help
         """;
@@ -26,6 +28,8 @@ public static class CommandLine
             {
                 case "keys":
                     return KeysCommand.Run(args[1..], Console.Out, Console.Error);
+                case "orgs":
+                    return OrgsCommand.Run(args[1..], Console.Out, Console.Error);
                 case "audit":
                     return AuditCommand.Run(args[1..], Console.Out, Console.Error);
                 case "--help" or "-h" or "help":

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using AegisGuard.Audit;
 using AegisGuard.Hosting;
-using AegisGuard.Identity;
 using AegisGuard.Identity.ApiKeys;
 using AegisGuard.Orgs;
 using AegisGuard.Storage;
@@ -36,16 +35,7 @@ public static class KeysCommand
 
         var data = new DataDirectory(DataDirResolver.Resolve(args));
         data.EnsureCreated();
-        using var services = new ServiceCollection()
-            .AddLogging()
-            .AddSingleton(TimeProvider.System)
-            .AddSingleton(data)
-            .AddSingleton(sp => new MetadataStore(data.MetaDb, sp.GetRequiredService<TimeProvider>()))
-            .AddAegisDataProtection()
-            .AddSingleton<OrgDirectory>()
-            .AddSingleton<ApiKeyService>()
-            .AddSingleton<AuditLog>()
-            .BuildServiceProvider();
+        using var services = CliServices.Build(data);
         var orgs = services.GetRequiredService<OrgDirectory>();
         orgs.Ensure(OrgDirectory.DefaultOrgSlug, "Default");
 
