@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.RegularExpressions;
+using AegisGuard.Tests.Identity.Support;
 using AegisGuard.Tests.Support;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Filters;
@@ -11,16 +12,16 @@ namespace AegisGuard.Tests.Browser;
 
 /// <summary>
 /// What the web UI answers over plain HTTP (in-process host): pages for browsers, problem+json for scripts, static
-/// files, and the Overview's numbers per org.
+/// files, and the Overview's numbers per org. Pages need a signed-in user; the tests sign in through the JSON API.
 /// </summary>
 public sealed partial class PageHttpTests(SharedApp app) : IClassFixture<SharedApp>
 {
     [Fact]
     public async Task The_root_serves_the_overview_page_with_a_csrf_token_for_scripts()
     {
-        using var client = app.Factory.CreateClient();
+        var admin = await IdentityApp.AdminAsync(app.Factory);
 
-        using var response = await client.SendAsync(Html("/"));
+        using var response = await admin.Http.SendAsync(Html("/"));
         string body = await response.Content.ReadAsStringAsync();
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -98,11 +99,11 @@ public sealed partial class PageHttpTests(SharedApp app) : IClassFixture<SharedA
         using var factory = new AegisAppFactory();
         using var failing = factory.WithWebHostBuilder(builder => builder.ConfigureTestServices(services =>
             services.Configure<MvcOptions>(options => options.Filters.Add(new FailingOverviewFilter()))));
-        using var client = failing.CreateClient();
+        var admin = await IdentityApp.AdminAsync(failing);
 
-        using var page = await client.SendAsync(Html("/"));
+        using var page = await admin.Http.SendAsync(Html("/"));
         string html = await page.Content.ReadAsStringAsync();
-        using var script = await client.SendAsync(Json("/"));
+        using var script = await admin.Http.SendAsync(Json("/"));
         string json = await script.Content.ReadAsStringAsync();
 
         Assert.Equal(HttpStatusCode.InternalServerError, page.StatusCode);
@@ -154,9 +155,9 @@ public sealed partial class PageHttpTests(SharedApp app) : IClassFixture<SharedA
 
         await LogsReader.WaitForAsync(own, "q=mine", 3);
         await LogsReader.WaitForAsync(other, "q=theirs", 5);
-        using var client = factory.CreateClient();
+        var admin = await IdentityApp.AdminAsync(factory);
 
-        using var response = await client.SendAsync(Html("/"));
+        using var response = await admin.Http.SendAsync(Html("/"));
         string html = await response.Content.ReadAsStringAsync();
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);

@@ -70,6 +70,7 @@ public sealed class UiComponentTests(BrowserFixture browser) : IAsyncLifetime
     public Task A_failed_api_call_shows_its_problem_title_detail_and_field_errors_in_the_banner() => session.RunAsync(async page =>
     {
         var (id, secret) = await AppProcess.CreateKeyAsync(session.DataDir);
+        session.ExpectFailedResponse("/api/logs?limit=0", 400);
         await session.GotoAsync("/");
         await page.EvaluateAsync("""
             () => {

@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using AegisGuard.Audit;
 using AegisGuard.Identity.Mfa;
-using AegisGuard.Identity.Passwords;
 using AegisGuard.Identity.Sessions;
 using AegisGuard.Identity.Users;
 using AegisGuard.Orgs;
@@ -182,7 +181,7 @@ public static class AuthApi
         return TypedResults.Ok(Describe(grant, store, orgs, null));
     }
 
-    private static IResult ChangePassword(HttpContext http, PasswordChangeRequest? body, MetadataStore store, PasswordHasher hasher, UserService users,
+    private static IResult ChangePassword(HttpContext http, PasswordChangeRequest? body, MetadataStore store, UserService users,
         SessionService sessions, OrgDirectory orgs, IAntiforgery antiforgery)
     {
         if (SessionOf(http.User) is not { } grant || store.FindUser(grant.UserId) is not { } user)
@@ -190,22 +189,12 @@ public static class AuthApi
             return IdentityProblems.Forbidden("Only a signed-in user can change a password.", "user_session_required");
         }
 
-        if (string.IsNullOrEmpty(body?.CurrentPassword) || !hasher.Verify(body.CurrentPassword, user.PasswordHash).Succeeded)
+        if (users.CheckOwnPasswordChange(user, body?.CurrentPassword, body?.NewPassword) is { } refusal)
         {
-            return IdentityProblems.Invalid("current_password", "is wrong");
+            return IdentityProblems.Invalid(refusal.Field, refusal.Reason);
         }
 
-        if (PasswordPolicy.Check(body.NewPassword, user.Email) is { } reason)
-        {
-            return IdentityProblems.Invalid("new_password", reason);
-        }
-
-        if (body.NewPassword == body.CurrentPassword)
-        {
-            return IdentityProblems.Invalid("new_password", "must differ from the current password");
-        }
-
-        users.SetOwnPassword(http, user, grant.OrgId, body.NewPassword!, keepFamilyId: null);
+        users.SetOwnPassword(http, user, grant.OrgId, body!.NewPassword!, keepFamilyId: null);
         var next = sessions.Reissue(http, user.Id, grant.OrgId);
         return next is null
             ? IdentityProblems.Forbidden("You are no longer a member of this organisation.", "not_a_member")

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 
 namespace AegisGuard.Identity;
 
@@ -52,6 +53,26 @@ public static class IdentityProblems
         int seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
         http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         return Problem(StatusCodes.Status429TooManyRequests, "Too many attempts", detail, error, new Dictionary<string, object?> { ["retry_after_seconds"] = seconds });
+    }
+
+    /// <summary>
+    /// Writes <paramref name="problem"/> from code that runs outside an endpoint (authentication handlers, middleware).
+    /// <see cref="IProblemDetailsService.WriteAsync"/> throws when no writer accepts the request's <c>Accept</c> header
+    /// (a browser asking for <c>text/html</c> only), which would turn a clean 401/403 into an empty 500; so this tries
+    /// the service first (it adds the trace id and the customisations) and otherwise writes plain problem+json itself.
+    /// </summary>
+    public static async Task WriteAsync(HttpContext http, IProblemDetailsService problems, ProblemDetails problem)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(problems);
+        ArgumentNullException.ThrowIfNull(problem);
+        http.Response.StatusCode = problem.Status ?? StatusCodes.Status500InternalServerError;
+        if (await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem }))
+        {
+            return;
+        }
+
+        await http.Response.WriteAsJsonAsync(problem, problem.GetType(), options: null, contentType: "application/problem+json", http.RequestAborted);
     }
 
     /// <summary>The same 401 for every wrong sign-in: unknown e-mail, wrong password, no membership.</summary>

@@ -76,9 +76,8 @@ public sealed class SessionGuard(RequestDelegate next)
 
     private static async Task WriteProblemAsync(HttpContext http, IProblemDetailsService problems, int status, string title, string detail, string error)
     {
-        http.Response.StatusCode = status;
         var problem = new ProblemDetails { Status = status, Title = title, Detail = detail };
         problem.Extensions["error"] = error;
-        await problems.WriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem });
+        await IdentityProblems.WriteAsync(http, problems, problem);
     }
 }

@@ -1,3 +1,5 @@
+using AegisGuard.Identity;
+using AegisGuard.Pages.Account;
 using AegisGuard.Pages.AppShell;
 using AegisGuard.Pages.Onboarding;
 using AegisGuard.Pages.Overview;
@@ -19,6 +21,12 @@ public static class WebUi
     {
         services.AddRazorPages(options =>
         {
+            // Every page needs a person signed in through the browser session (anonymous → /login?returnUrl=…); the
+            // error pages must answer anyone, and the sign-in and sign-out pages say [AllowAnonymous] themselves.
+            // Pages that need more (the admin area) add [Authorize(Policy = Permissions.X)]: USER/VIEWER → /forbidden.
+            options.Conventions.AuthorizeFolder("/", AegisPolicies.SignedInUser);
+            options.Conventions.AllowAnonymousToFolder("/Errors");
+
             // The status-code re-execution below lands on /status/{code}; 403 and 404 have pages of their own.
             options.Conventions.AddPageRoute("/Errors/Forbidden", "status/403");
             options.Conventions.AddPageRoute("/Errors/NotFound", "status/404");
@@ -32,6 +40,7 @@ public static class WebUi
         services.AddSingleton<CliInvocation>();
         services.AddSingleton<OverviewReader>();
         services.AddScoped<CurrentOrg>();
+        services.AddSingleton<PendingSignIn>();
         return services;
     }
 

@@ -3,6 +3,7 @@ using AegisGuard.Identity.Users;
 using AegisGuard.Orgs;
 using AegisGuard.Storage.Metadata;
 using AegisGuard.Tests.Support;
+using Microsoft.AspNetCore.Mvc.Testing;
 using OtpNet;
 
 namespace AegisGuard.Tests.Identity.Support;
@@ -25,7 +26,7 @@ public static class IdentityApp
     }
 
     /// <summary>The first admin, signed in, with the forced password change done.</summary>
-    public static async Task<SessionClient> AdminAsync(AegisAppFactory factory, string? forwardedFor = null)
+    public static async Task<SessionClient> AdminAsync(WebApplicationFactory<Program> factory, string? forwardedFor = null)
     {
         var admin = new SessionClient(factory, forwardedFor);
         var login = await admin.LoginAsync(UserService.FirstAdminEmail, UserService.FirstAdminPassword);

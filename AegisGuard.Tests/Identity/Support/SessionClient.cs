@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using AegisGuard.Tests.Support;
+using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.Mvc.Testing.Handlers;
 
 namespace AegisGuard.Tests.Identity.Support;
@@ -15,7 +15,7 @@ public sealed class SessionClient
 {
     public static readonly Uri BaseAddress = new("http://localhost");
 
-    public SessionClient(AegisAppFactory factory, string? forwardedFor = null)
+    public SessionClient(WebApplicationFactory<Program> factory, string? forwardedFor = null)
     {
         Cookies = new CookieContainer();
         Http = factory.CreateDefaultClient(BaseAddress, new CookieContainerHandler(Cookies));

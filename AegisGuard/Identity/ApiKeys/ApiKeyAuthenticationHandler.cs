@@ -56,32 +56,22 @@ public sealed class ApiKeyAuthenticationHandler(
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
-        Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers.WWWAuthenticate = "Bearer";
-        await problems.WriteAsync(new ProblemDetailsContext
+        await IdentityProblems.WriteAsync(Context, problems, new ProblemDetails
         {
-            HttpContext = Context,
-            ProblemDetails = new ProblemDetails
-            {
-                Status = StatusCodes.Status401Unauthorized,
-                Title = "Unauthorized",
-                Detail = "Send Authorization: Bearer <key id>.<secret> of an active API key with the read scope.",
-            },
+            Status = StatusCodes.Status401Unauthorized,
+            Title = "Unauthorized",
+            Detail = "Send Authorization: Bearer <key id>.<secret> of an active API key with the read scope.",
         });
     }
 
     protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)
     {
-        Response.StatusCode = StatusCodes.Status403Forbidden;
-        await problems.WriteAsync(new ProblemDetailsContext
+        await IdentityProblems.WriteAsync(Context, problems, new ProblemDetails
         {
-            HttpContext = Context,
-            ProblemDetails = new ProblemDetails
-            {
-                Status = StatusCodes.Status403Forbidden,
-                Title = "Forbidden",
-                Detail = "This API key lacks the scope this endpoint needs.",
-            },
+            Status = StatusCodes.Status403Forbidden,
+            Title = "Forbidden",
+            Detail = "This API key lacks the scope this endpoint needs.",
         });
     }
 }

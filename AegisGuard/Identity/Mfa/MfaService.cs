@@ -26,6 +26,23 @@ public sealed class MfaService(MetadataStore store, SecretProtector protector, T
         return new MfaEnrolment(secret, uri, TotpAuthenticator.QrSvg(uri));
     }
 
+    /// <summary>
+    /// The enrolment already started (the pending secret), so the enrolment page can show the same QR code again after a
+    /// reload or a wrong code instead of invalidating what the user just scanned; null when none is pending or MFA is on.
+    /// </summary>
+    public MfaEnrolment? Pending(UserRow user)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        if (user.MfaEnabled || user.MfaPendingSecretProtected is null)
+        {
+            return null;
+        }
+
+        string secret = protector.UnprotectTotpSecret(user.MfaPendingSecretProtected);
+        string uri = TotpAuthenticator.OtpAuthUri(secret, user.Email);
+        return new MfaEnrolment(secret, uri, TotpAuthenticator.QrSvg(uri));
+    }
+
     /// <summary>Turns MFA on when <paramref name="code"/> matches the pending secret; returns the recovery codes, or null.</summary>
     public IReadOnlyList<string>? Enable(HttpContext http, UserRow user, int orgId, string? code)
     {

@@ -10,7 +10,7 @@ namespace AegisGuard.Identity.Sessions;
 /// <summary>
 /// The browser session scheme: reads the access JWT cookie and refuses tokens of a revoked session (logout,
 /// refresh reuse) at once. When the access token is missing or expired but a refresh cookie exists, a PAGE
-/// request that needs a user refreshes transparently; /api requests get 401 and the client calls
+/// request (view or form post) that needs a user refreshes transparently; /api requests get 401 and the client calls
 /// POST /api/auth/refresh. Unauthenticated: /api → 401 problem, pages → /login?returnUrl=…; forbidden: /api →
 /// 403 problem, pages → /forbidden.
 /// </summary>
@@ -38,7 +38,7 @@ public sealed class SessionAuthenticationHandler(
             }
         }
 
-        if (!IsApi(Request) && HttpMethods.IsGet(Request.Method) && Request.Cookies.ContainsKey(SessionCookies.Refresh) && NeedsUser(Context))
+        if (!IsApi(Request) && IsPageMethod(Request.Method) && Request.Cookies.ContainsKey(SessionCookies.Refresh) && NeedsUser(Context))
         {
             if (sessions.Refresh(Context, out var refreshed) == RefreshOutcome.Refreshed)
             {
@@ -58,7 +58,6 @@ public sealed class SessionAuthenticationHandler(
             return;
         }
 
-        Response.StatusCode = StatusCodes.Status401Unauthorized;
         var problem = new ProblemDetails
         {
             Status = StatusCodes.Status401Unauthorized,
@@ -68,7 +67,7 @@ public sealed class SessionAuthenticationHandler(
                 : "Sign in with POST /api/auth/login (session cookies), or send Authorization: Bearer <key id>.<secret> of an API key.",
         };
         problem.Extensions["error"] = "unauthenticated";
-        await problems.WriteAsync(new ProblemDetailsContext { HttpContext = Context, ProblemDetails = problem });
+        await IdentityProblems.WriteAsync(Context, problems, problem);
     }
 
     protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)
@@ -79,7 +78,6 @@ public sealed class SessionAuthenticationHandler(
             return;
         }
 
-        Response.StatusCode = StatusCodes.Status403Forbidden;
         var problem = new ProblemDetails
         {
             Status = StatusCodes.Status403Forbidden,
@@ -87,7 +85,7 @@ public sealed class SessionAuthenticationHandler(
             Detail = "Your role in this organisation does not allow this.",
         };
         problem.Extensions["error"] = "forbidden";
-        await problems.WriteAsync(new ProblemDetailsContext { HttpContext = Context, ProblemDetails = problem });
+        await IdentityProblems.WriteAsync(Context, problems, problem);
     }
 
     /// <summary>True for the JSON API (anything under /api), which answers problems instead of redirects.</summary>
@@ -95,6 +93,13 @@ public sealed class SessionAuthenticationHandler(
 
     private AuthenticateResult Success(SessionGrant grant) =>
         AuthenticateResult.Success(new AuthenticationTicket(AccessTokenIssuer.ToPrincipal(grant), SchemeName));
+
+    /// <summary>
+    /// Page views and page form posts: a form filled in for longer than the access token lives must not send its author
+    /// to the sign-in page. Safe for posts too: SameSite=Strict keeps the refresh cookie off cross-site requests, and
+    /// every form carries an antiforgery token bound to the user, who stays the same across a refresh.
+    /// </summary>
+    private static bool IsPageMethod(string method) => HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsPost(method);
 
     private static bool NeedsUser(HttpContext http)
     {

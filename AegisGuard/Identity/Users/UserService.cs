@@ -160,6 +160,26 @@ public sealed class UserService(MetadataStore store, PasswordHasher hasher, Audi
         return http.User.HasClaim(AegisClaims.Role, Permissions.Roles.Owner);
     }
 
+    /// <summary>
+    /// Why a user's own password change is refused, as (field, reason) with the fields <c>current_password</c> and
+    /// <c>new_password</c>; null when it may go ahead. The API and the password pages share this rule.
+    /// </summary>
+    public (string Field, string Reason)? CheckOwnPasswordChange(UserRow user, string? currentPassword, string? newPassword)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        if (string.IsNullOrEmpty(currentPassword) || !hasher.Verify(currentPassword, user.PasswordHash).Succeeded)
+        {
+            return ("current_password", "is wrong");
+        }
+
+        if (PasswordPolicy.Check(newPassword, user.Email) is { } reason)
+        {
+            return ("new_password", reason);
+        }
+
+        return newPassword == currentPassword ? ("new_password", "must differ from the current password") : null;
+    }
+
     /// <summary>Sets a new password chosen by the user; ends the user's other sessions.</summary>
     public void SetOwnPassword(HttpContext http, UserRow user, int orgId, string newPassword, string? keepFamilyId)
     {

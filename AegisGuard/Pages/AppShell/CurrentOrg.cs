@@ -1,16 +1,13 @@
-using System.Globalization;
-using System.Security.Claims;
 using AegisGuard.Identity;
-using AegisGuard.Orgs;
 using AegisGuard.Storage.Metadata;
+using System.Security.Claims;
 
 namespace AegisGuard.Pages.AppShell;
 
 /// <summary>
-/// The org a page shows, resolved once per request. A signed-in principal carries its org (claim
-/// <see cref="AegisClaims.OrgId"/>) and only ever sees that one. Pages do not require sign-in yet (the login work of
-/// issue #3 adds it), so an anonymous visitor is shown org <c>default</c>; when pages require a signed-in user, that
-/// fallback becomes unreachable and should be deleted here — it exists nowhere else.
+/// The org a page shows, resolved once per request: the org claim of the signed-in principal (<see cref="AegisClaims.OrgId"/>),
+/// never anything the request names. Every page that shows org data requires a signed-in user, so asking for the org of
+/// an anonymous request is a bug and throws.
 /// </summary>
 public sealed class CurrentOrg(MetadataStore store)
 {
@@ -24,10 +21,12 @@ public sealed class CurrentOrg(MetadataStore store)
             return resolved;
         }
 
-        string? orgClaim = user.Identity?.IsAuthenticated == true ? user.FindFirstValue(AegisClaims.OrgId) : null;
-        resolved = orgClaim is null
-            ? store.FindOrgBySlug(OrgDirectory.DefaultOrgSlug)
-            : store.FindOrg(int.Parse(orgClaim, CultureInfo.InvariantCulture));
+        if (user.Identity?.IsAuthenticated != true)
+        {
+            throw new InvalidOperationException("This request has no signed-in user, so it has no org; the page must require sign-in.");
+        }
+
+        resolved = store.FindOrg(user.GetOrgId());
         return resolved ?? throw new InvalidOperationException("The org of this request does not exist.");
     }
 }

@@ -17,8 +17,7 @@ public static class NavigationMenu
         ]),
         new("Observe",
         [
-            new("Logs", "/logs", "logs", Permissions.TelemetryRead,
-                "Not available yet: the Logs explorer (LogQL-lite) is being built, issue #4. Today: GET /api/logs."),
+            new("Logs", "/logs", "logs", Permissions.TelemetryRead),
             new("Metrics", "/metrics", "metrics", Permissions.TelemetryRead,
                 "Not available yet: the metrics explorer (PromQL-lite) is planned. Metrics are already ingested and stored."),
             new("Traces", "/traces", "traces", Permissions.TelemetryRead,
@@ -37,14 +36,10 @@ public static class NavigationMenu
         ]),
         new("Admin",
         [
-            new("Users", "/admin/users", "users", Permissions.UsersManage,
-                "Not available yet: users, roles and sign-in are being built, issue #3."),
-            new("API keys", "/admin/keys", "keys", Permissions.KeysManage,
-                "Not available yet: key management pages are being built, issue #3. Today: AegisGuard keys create|list|revoke."),
-            new("Audit log", "/admin/audit", "audit", Permissions.AuditRead,
-                "Not available yet: the tamper-evident audit log is being built, issue #3."),
-            new("Org settings", "/admin/settings", "settings", Permissions.OrgSettings,
-                "Not available yet: IP allowlist, PII mode, retention and rate limit settings are being built, issue #3."),
+            new("Users", "/admin/users", "users", Permissions.UsersManage),
+            new("API keys", "/admin/keys", "keys", Permissions.KeysManage),
+            new("Audit log", "/admin/audit", "audit", Permissions.AuditRead),
+            new("Org settings", "/admin/settings", "settings", Permissions.OrgSettings),
         ]),
     ];
 }

@@ -15,18 +15,21 @@ public sealed class NavigationViewComponent : ViewComponent
 
     /// <summary>
     /// THE place that decides which entries a principal sees: those whose permission the principal has
-    /// (<see cref="Permissions.HasPermission"/>, the role → permission table). Sections left empty are dropped.
-    /// Pages do not require sign-in yet, so an anonymous visitor is shown the full map; once the login pages exist and
-    /// every page requires a signed-in user, delete the anonymous branch below.
+    /// (<see cref="Permissions.HasPermission"/>, the role → permission table). Sections left empty are dropped. An
+    /// anonymous visitor (only ever on the sign-in and error pages) sees no entries at all.
     /// </summary>
     public static IReadOnlyList<NavSection> VisibleTo(ClaimsPrincipal user)
     {
         ArgumentNullException.ThrowIfNull(user);
-        bool anonymous = user.Identity?.IsAuthenticated != true;
+        if (user.Identity?.IsAuthenticated != true)
+        {
+            return [];
+        }
+
         var sections = new List<NavSection>();
         foreach (var section in NavigationMenu.Sections)
         {
-            var items = section.Items.Where(item => anonymous || item.Permission is null || user.HasPermission(item.Permission)).ToList();
+            var items = section.Items.Where(item => item.Permission is null || user.HasPermission(item.Permission)).ToList();
             if (items.Count > 0)
             {
                 sections.Add(section with { Items = items });

@@ -1,8 +1,10 @@
 using System.Globalization;
+using AegisGuard.Identity;
 using AegisGuard.Pages.AppShell;
 using AegisGuard.Pages.Onboarding;
 using AegisGuard.Storage.Metadata;
 using AegisGuard.Storage.Telemetry;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace AegisGuard.Pages.Overview;
@@ -11,6 +13,7 @@ namespace AegisGuard.Pages.Overview;
 /// The landing page (<c>/</c>): what the appliance holds for the org — events, files and bytes per signal, the daily
 /// volume — and whether ingestion is healthy. With nothing stored yet it shows how to send a first signed batch.
 /// </summary>
+[Authorize(Policy = Permissions.TelemetryRead)]
 public sealed class IndexModel(OverviewReader reader, CurrentOrg currentOrg, CliInvocation cli) : PageModel
 {
     public Org Org { get; private set; } = null!;

@@ -7,6 +7,8 @@
  * - Objects passed as `body` are sent as JSON.
  * - Any non-2xx answer becomes a thrown ProblemError carrying the RFC 7807 problem (title, detail, status, per-field
  *   `errors`), ready for showProblem() of problem-banner.js. A network failure becomes a ProblemError with status 0.
+ * - The session's access token lives 5 minutes and /api never refreshes it by itself: a 401 on a cookie-authenticated
+ *   call (no Authorization header) makes one POST /api/auth/refresh and, when that works, the call is repeated once.
  *
  *   import { getJson, postJson } from '/js/api.js';
  *   import { showProblem, clearProblem } from '/js/problem-banner.js';
@@ -15,6 +17,8 @@
  */
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
+const REFRESH_URL = '/api/auth/refresh';
+let refreshing = null;
 
 /** A failed API call: `problem` is the server's RFC 7807 body (or one made up from the status). */
 export class ProblemError extends Error {
@@ -56,6 +60,12 @@ export async function apiFetch(url, { method = 'GET', body, headers, signal } = 
     let response;
     try {
         response = await fetch(url, { method: verb, headers: sent, body: payload, credentials: 'same-origin', signal });
+        if (response.status === 401 && !sent.has('Authorization') && !String(url).startsWith('/api/auth/') && await refreshSession()) {
+            if (!SAFE_METHODS.has(verb)) {
+                sent.set('X-CSRF-TOKEN', csrfToken());
+            }
+            response = await fetch(url, { method: verb, headers: sent, body: payload, credentials: 'same-origin', signal });
+        }
     } catch (error) {
         if (error?.name === 'AbortError') {
             throw error;
@@ -71,6 +81,32 @@ export async function apiFetch(url, { method = 'GET', body, headers, signal } = 
     }
     const type = response.headers.get('Content-Type') ?? '';
     return type.includes('json') ? response.json() : response.text();
+}
+
+/**
+ * Renews the browser session with its refresh cookie (one request at a time for all callers); resolves to true when it
+ * worked. The answer's antiforgery token replaces the page's, so the repeated call carries a valid X-CSRF-TOKEN.
+ */
+function refreshSession() {
+    refreshing ??= (async () => {
+        try {
+            const response = await fetch(REFRESH_URL, { method: 'POST', credentials: 'same-origin', headers: { Accept: 'application/json' } });
+            if (!response.ok) {
+                return false;
+            }
+            const session = await response.json().catch(() => null);
+            const meta = document.querySelector('meta[name="csrf-token"]');
+            if (meta && session?.csrf_token) {
+                meta.setAttribute('content', session.csrf_token);
+            }
+            return true;
+        } catch {
+            return false;
+        } finally {
+            setTimeout(() => { refreshing = null; }, 0);
+        }
+    })();
+    return refreshing;
 }
 
 export const getJson = (url, options = {}) => apiFetch(url, { ...options, method: 'GET' });

@@ -1,0 +1,141 @@
+using AegisGuard.Identity;
+using AegisGuard.Identity.Users;
+using AegisGuard.Pages.AppShell;
+using AegisGuard.Pages.Components;
+using AegisGuard.Storage.Metadata;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace AegisGuard.Pages.Admin;
+
+/// <summary>
+/// Members of the org (<c>/admin/users</c>, permission users.manage): add a person with a role (a new account gets a
+/// temporary password, shown once in the answer to that POST — never stored or put in a redirect — and must choose its
+/// own at first sign-in), change a role, remove a member. The rules are <see cref="UserService"/>'s, shared with
+/// <c>/api/users</c>: the org is the caller's, only an OWNER makes or unmakes owners, the last OWNER stays.
+/// </summary>
+[Authorize(Policy = Permissions.UsersManage)]
+public sealed class UsersModel(MetadataStore store, UserService users, CurrentOrg currentOrg, TimeProvider time) : PageModel
+{
+    public Org Org { get; private set; } = null!;
+
+    public IReadOnlyList<MembershipRow> Members { get; private set; } = [];
+
+    /// <summary>The person just added (with the one-time temporary password when a new account was made).</summary>
+    public UserCreation? Added { get; private set; }
+
+    /// <summary>A refusal of the last action, for the banner.</summary>
+    public string? Error { get; private set; }
+
+    [BindProperty]
+    public string? Email { get; set; }
+
+    [BindProperty]
+    public string? Role { get; set; }
+
+    public DateTimeOffset Now => time.GetUtcNow();
+
+    public long? MyId => User.GetUserId();
+
+    /// <summary>Roles the caller may hand out: only an OWNER may make owners.</summary>
+    public IReadOnlyList<string> AssignableRoles => UserService.IsOwner(HttpContext)
+        ? Permissions.Roles.All
+        : [.. Permissions.Roles.All.Where(r => r != Permissions.Roles.Owner)];
+
+    public static string RoleDescription(string role) => role switch
+    {
+        Permissions.Roles.Owner => "Everything, including making other owners",
+        Permissions.Roles.Admin => "Everything except the OWNER role: users, keys, settings, audit",
+        Permissions.Roles.User => "Read telemetry, own settings",
+        _ => "Read only",
+    };
+
+    public void OnGet() => Load();
+
+    public IActionResult OnPostAdd()
+    {
+        if (UserService.CheckEmail(Email) is { } emailProblem)
+        {
+            ModelState.AddModelError(nameof(Email), $"The e-mail address {emailProblem}.");
+        }
+
+        string? role = Permissions.Roles.Normalise(Role);
+        if (role is null)
+        {
+            ModelState.AddModelError(nameof(Role), $"Choose one of {string.Join(", ", Permissions.Roles.All)}.");
+        }
+
+        if (!ModelState.IsValid)
+        {
+            Load();
+            return Page();
+        }
+
+        var result = users.CreateOrAdd(HttpContext, Email!, role!, password: null);
+        switch (result.Status)
+        {
+            case UserCreationStatus.OwnerRequired:
+                ModelState.AddModelError(nameof(Role), "Only an OWNER can make another owner.");
+                break;
+            case UserCreationStatus.AlreadyMember:
+                ModelState.AddModelError(nameof(Email), $"{result.User!.Email} is already a member of this organisation.");
+                break;
+            case UserCreationStatus.AddedExisting:
+                TempData[FlashMessageTagHelper.Success] = $"{result.User!.Email} already had an account and was added as {role}. Their password is unchanged.";
+                return LocalRedirect("/admin/users");
+            default:
+                Added = result; // a new account: its temporary password is shown in this answer only
+                Email = null;
+                Role = null;
+                break;
+        }
+
+        Load();
+        return Page();
+    }
+
+    public IActionResult OnPostRole(long id, string? role)
+    {
+        string? normalised = Permissions.Roles.Normalise(role);
+        var member = store.FindMembership(id, User.GetOrgId());
+        var outcome = normalised is null ? MemberChange.NotFound : users.ChangeRole(HttpContext, id, normalised);
+        if (outcome == MemberChange.Done)
+        {
+            TempData[FlashMessageTagHelper.Success] = $"{member?.Email} is now {normalised}.";
+            return LocalRedirect("/admin/users");
+        }
+
+        Error = Refusal(outcome, normalised is null ? $"'{role}' is not a role." : null);
+        Load();
+        return Page();
+    }
+
+    public IActionResult OnPostRemove(long id)
+    {
+        var member = store.FindMembership(id, User.GetOrgId());
+        var outcome = users.Remove(HttpContext, id);
+        if (outcome == MemberChange.Done)
+        {
+            TempData[FlashMessageTagHelper.Success] = $"{member?.Email} was removed from {currentOrg.For(User).Name}; their sessions here have ended.";
+            return LocalRedirect("/admin/users");
+        }
+
+        Error = Refusal(outcome, null);
+        Load();
+        return Page();
+    }
+
+    private static string Refusal(MemberChange outcome, string? detail) => detail ?? outcome switch
+    {
+        MemberChange.OwnerRequired => "Only an OWNER can grant, take away or remove the OWNER role.",
+        MemberChange.LastOwner => "This is the organisation's last OWNER. Make someone else an owner first.",
+        _ => "That person is not a member of this organisation (any more).",
+    };
+
+    private void Load()
+    {
+        Org = currentOrg.For(User);
+        Members = store.ListMembers(Org.Id);
+    }
+}
