@@ -22,11 +22,16 @@ public sealed class IngestLogReader : IDisposable
         this.logger = logger;
     }
 
+    private long lastFailedAt = -1;
+
     /// <summary>Records skipped because their checksum did not match (corruption on disk).</summary>
     public long CorruptRecords { get; private set; }
 
     /// <summary>The address the reader will read next.</summary>
     public long NextAddress => iterator.NextAddress;
+
+    /// <summary>Everything before this address is durable in the log (what the reader may read up to).</summary>
+    public long CommittedUntilAddress => owner.CommittedUntilAddress;
 
     /// <summary>Reads the next committed record without waiting; false when none is available yet. Dispose the entry after use.</summary>
     public bool TryRead(out IngestLogEntry entry)
@@ -47,9 +52,16 @@ public sealed class IngestLogReader : IDisposable
             }
             catch (FasterException ex)
             {
-                // A damaged record (PerEntry checksum). FASTER skips past it; count it and keep reading.
+                // A damaged record (PerEntry checksum). FASTER skips past it; count it and keep reading — unless the
+                // iterator did not move, which would otherwise spin here forever.
                 CorruptRecords++;
                 logger.LogError(ex, "Skipped a corrupt ingest log record near address {Address}", iterator.NextAddress);
+                if (iterator.NextAddress == lastFailedAt)
+                {
+                    throw new IngestLogUnavailableException($"the ingest log cannot be read past address {iterator.NextAddress}", ex);
+                }
+
+                lastFailedAt = iterator.NextAddress;
             }
         }
     }

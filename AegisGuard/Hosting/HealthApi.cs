@@ -14,7 +14,7 @@ public static class HealthApi
                 var body = new HealthReport(
                     problem is null ? "ready" : "degraded",
                     problem is null ? "ok" : problem,
-                    new PipelineReport(log.TailAddress - Math.Max(pipeline.FlushedUntil, log.BeginAddress), pipeline.RowsWritten, pipeline.FilesWritten, pipeline.FlushFailures, pipeline.Quarantined, pipeline.LastFlushAt, pipeline.LastError));
+                    new PipelineReport(log.TailAddress - Math.Max(pipeline.FlushedUntil, log.BeginAddress), log.CommittedUntilAddress, pipeline.ReaderAddress, pipeline.FlushedUntil, pipeline.RowsWritten, pipeline.FilesWritten, pipeline.FlushFailures, pipeline.Quarantined, pipeline.LastFlushAt, pipeline.LastError));
                 return problem is null ? Results.Ok(body) : Results.Json(body, statusCode: StatusCodes.Status503ServiceUnavailable);
             })
             .WithTags("Health")
@@ -33,11 +33,14 @@ public static class HealthApi
 
     /// <summary>Normalizer progress.</summary>
     /// <param name="BacklogBytes">Bytes of ingest log not yet in Parquet.</param>
+    /// <param name="CommittedAddress">Everything before this ingest log address is durable.</param>
+    /// <param name="ReaderAddress">The ingest log address the normalizer reads next.</param>
+    /// <param name="FlushedAddress">Everything before this ingest log address is in Parquet.</param>
     /// <param name="RowsWritten">Rows written since start.</param>
     /// <param name="FilesWritten">Parquet files written since start.</param>
     /// <param name="FlushFailures">Failed flush attempts since start (they are retried).</param>
     /// <param name="Quarantined">Undecodable records set aside since start.</param>
     /// <param name="LastFlushAt">Time of the last flush.</param>
     /// <param name="LastError">The last flush error, if the last flush failed.</param>
-    public sealed record PipelineReport(long BacklogBytes, long RowsWritten, long FilesWritten, long FlushFailures, long Quarantined, DateTime? LastFlushAt, string? LastError);
+    public sealed record PipelineReport(long BacklogBytes, long CommittedAddress, long ReaderAddress, long FlushedAddress, long RowsWritten, long FilesWritten, long FlushFailures, long Quarantined, DateTime? LastFlushAt, string? LastError);
 }

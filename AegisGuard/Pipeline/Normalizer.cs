@@ -62,11 +62,29 @@ public sealed partial class Normalizer(
     {
         try
         {
+            long stalledSince = 0;
             while (!stoppingToken.IsCancellationRequested)
             {
                 while (reader.TryRead(out var entry))
                 {
+                    stalledSince = 0;
                     await output.WriteAsync(entry, abort);
+                }
+
+                status.ReaderAt(reader.NextAddress);
+                if (reader.NextAddress < reader.CommittedUntilAddress)
+                {
+                    // Committed records the iterator does not hand out: FASTER's wait would return at once and this
+                    // loop would spin. Back off and make the stall visible instead.
+                    stalledSince = stalledSince == 0 ? time.GetTimestamp() : stalledSince;
+                    if (time.GetElapsedTime(stalledSince) > TimeSpan.FromSeconds(10))
+                    {
+                        LogReaderStalled(logger, reader.NextAddress, reader.CommittedUntilAddress);
+                        stalledSince = time.GetTimestamp();
+                    }
+
+                    await Task.Delay(50, stoppingToken);
+                    continue;
                 }
 
                 try
@@ -90,12 +108,13 @@ public sealed partial class Normalizer(
 
             output.Complete();
         }
-        catch (OperationCanceledException) when (abort.IsCancellationRequested)
+        catch (OperationCanceledException) when (abort.IsCancellationRequested || stoppingToken.IsCancellationRequested)
         {
             output.Complete();
         }
         catch (Exception ex)
         {
+            status.ReaderFailed(ex.Message);
             LogStageFailed(logger, "read", ex);
             output.Complete(ex);
         }
@@ -321,6 +340,9 @@ public sealed partial class Normalizer(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Quarantined ingest log record {Address}: {Reason}")]
     private static partial void LogQuarantined(ILogger logger, long address, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The ingest log reader is stuck at {Address} while records up to {Committed} are committed")]
+    private static partial void LogReaderStalled(ILogger logger, long address, long committed);
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "The normalizer's {Stage} stage failed")]
     private static partial void LogStageFailed(ILogger logger, string stage, Exception exception);

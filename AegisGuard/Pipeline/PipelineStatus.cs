@@ -10,6 +10,7 @@ public sealed class PipelineStatus
     private long flushFailures;
     private long quarantined;
     private long flushedUntil;
+    private long readerAddress;
 
     public long BatchesRead => Interlocked.Read(ref batchesRead);
 
@@ -27,11 +28,18 @@ public sealed class PipelineStatus
     /// <summary>Every ingest log record before this address is queryable.</summary>
     public long FlushedUntil => Interlocked.Read(ref flushedUntil);
 
+    /// <summary>The address the normalizer's log reader reads next.</summary>
+    public long ReaderAddress => Interlocked.Read(ref readerAddress);
+
     public string? LastError { get; private set; }
 
     public DateTime? LastFlushAt { get; private set; }
 
     internal void BatchRead() => Interlocked.Increment(ref batchesRead);
+
+    internal void ReaderAt(long address) => Interlocked.Exchange(ref readerAddress, address);
+
+    internal void ReaderFailed(string error) => LastError = error;
 
     internal void Quarantine() => Interlocked.Increment(ref quarantined);
 
