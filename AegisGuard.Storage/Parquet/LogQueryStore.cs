@@ -263,20 +263,7 @@ public sealed class LogQueryStore
         while (reader.Read())
         {
             cancellationToken.ThrowIfCancellationRequested();
-            rows.Add(new LogRecord
-            {
-                Timestamp = DateTime.SpecifyKind(reader.GetDateTime(0), DateTimeKind.Utc),
-                ReceivedAt = DateTime.SpecifyKind(reader.GetDateTime(1), DateTimeKind.Utc),
-                Service = reader.GetString(2),
-                Level = reader.GetString(3),
-                Host = reader.IsDBNull(4) ? null : reader.GetString(4),
-                Message = reader.GetString(5),
-                TraceId = reader.IsDBNull(6) ? null : reader.GetString(6),
-                SpanId = reader.IsDBNull(7) ? null : reader.GetString(7),
-                AttributesJson = reader.GetString(8),
-                SourceAddress = reader.GetInt64(9),
-                SourceIndex = reader.GetInt32(10),
-            });
+            rows.Add(LogSqlBuilder.ReadRow(reader));
         }
 
         return rows;

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using AegisGuard.Storage.Telemetry;
 
 namespace AegisGuard.Storage.Parquet;
 
@@ -13,6 +14,22 @@ internal sealed partial class LogSqlBuilder
 {
     /// <summary>The columns a search reads, in the order <see cref="LogQueryStore"/> maps them.</summary>
     public const string RowColumns = "ts, received_at, service, level, host, message, trace_id, span_id, attributes, source_address, source_index";
+
+    /// <summary>Reads one row selected with <see cref="RowColumns"/>.</summary>
+    public static LogRecord ReadRow(System.Data.IDataRecord reader) => new()
+    {
+        Timestamp = DateTime.SpecifyKind(reader.GetDateTime(0), DateTimeKind.Utc),
+        ReceivedAt = DateTime.SpecifyKind(reader.GetDateTime(1), DateTimeKind.Utc),
+        Service = reader.GetString(2),
+        Level = reader.GetString(3),
+        Host = reader.IsDBNull(4) ? null : reader.GetString(4),
+        Message = reader.GetString(5),
+        TraceId = reader.IsDBNull(6) ? null : reader.GetString(6),
+        SpanId = reader.IsDBNull(7) ? null : reader.GetString(7),
+        AttributesJson = reader.GetString(8),
+        SourceAddress = reader.GetInt64(9),
+        SourceIndex = reader.GetInt32(10),
+    };
 
     // Durations: a plain number is seconds; otherwise one or more <number><unit> parts (Go's time.ParseDuration
     // units plus d). The unit table is fixed SQL text, never user input.

@@ -34,8 +34,8 @@ public sealed class LogStore
     private static List<LogRecord> Search(DuckDBConnection connection, List<string> paths, LogQuery query, CancellationToken cancellationToken)
     {
         using var command = connection.CreateCommand();
-        var sql = new StringBuilder("""
-            SELECT ts, received_at, service, level, host, message, trace_id, span_id, attributes, source_address, source_index
+        var sql = new StringBuilder($"""
+            SELECT {LogSqlBuilder.RowColumns}
             FROM read_parquet($files)
             WHERE org_id = $org AND ts >= $from AND ts < $to
             """);
@@ -70,20 +70,7 @@ public sealed class LogStore
         while (reader.Read())
         {
             cancellationToken.ThrowIfCancellationRequested();
-            rows.Add(new LogRecord
-            {
-                Timestamp = DateTime.SpecifyKind(reader.GetDateTime(0), DateTimeKind.Utc),
-                ReceivedAt = DateTime.SpecifyKind(reader.GetDateTime(1), DateTimeKind.Utc),
-                Service = reader.GetString(2),
-                Level = reader.GetString(3),
-                Host = reader.IsDBNull(4) ? null : reader.GetString(4),
-                Message = reader.GetString(5),
-                TraceId = reader.IsDBNull(6) ? null : reader.GetString(6),
-                SpanId = reader.IsDBNull(7) ? null : reader.GetString(7),
-                AttributesJson = reader.GetString(8),
-                SourceAddress = reader.GetInt64(9),
-                SourceIndex = reader.GetInt32(10),
-            });
+            rows.Add(LogSqlBuilder.ReadRow(reader));
         }
 
         return rows;
