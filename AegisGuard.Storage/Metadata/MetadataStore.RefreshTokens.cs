@@ -9,18 +9,7 @@ public sealed partial class MetadataStore
     {
         ArgumentNullException.ThrowIfNull(token);
         using var connection = Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = """
-            INSERT INTO refresh_tokens (token_hash, family_id, user_id, org_id, created_at, expires_at)
-            VALUES ($hash, $family, $user, $org, $created, $expires)
-            """;
-        command.Parameters.AddWithValue("$hash", token.TokenHash);
-        command.Parameters.AddWithValue("$family", token.FamilyId);
-        command.Parameters.AddWithValue("$user", token.UserId);
-        command.Parameters.AddWithValue("$org", token.OrgId);
-        command.Parameters.AddWithValue("$created", ToMillis(token.CreatedAt));
-        command.Parameters.AddWithValue("$expires", ToMillis(token.ExpiresAt));
-        command.ExecuteNonQuery();
+        InsertRefreshToken(connection, null, token);
     }
 
     /// <summary>The token with this hash, or null.</summary>
@@ -55,21 +44,7 @@ public sealed partial class MetadataStore
             }
         }
 
-        using (var insert = connection.CreateCommand())
-        {
-            insert.Transaction = transaction;
-            insert.CommandText = """
-                INSERT INTO refresh_tokens (token_hash, family_id, user_id, org_id, created_at, expires_at)
-                VALUES ($hash, $family, $user, $org, $created, $expires)
-                """;
-            insert.Parameters.AddWithValue("$hash", next.TokenHash);
-            insert.Parameters.AddWithValue("$family", next.FamilyId);
-            insert.Parameters.AddWithValue("$user", next.UserId);
-            insert.Parameters.AddWithValue("$org", next.OrgId);
-            insert.Parameters.AddWithValue("$created", ToMillis(next.CreatedAt));
-            insert.Parameters.AddWithValue("$expires", ToMillis(next.ExpiresAt));
-            insert.ExecuteNonQuery();
-        }
+        InsertRefreshToken(connection, transaction, next);
 
         transaction.Commit();
         return true;
@@ -129,4 +104,21 @@ public sealed partial class MetadataStore
         UsedAt = FromMillis(reader, 6),
         RevokedAt = FromMillis(reader, 7),
     };
+
+    private static void InsertRefreshToken(SqliteConnection connection, SqliteTransaction? transaction, RefreshTokenRow token)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = """
+            INSERT INTO refresh_tokens (token_hash, family_id, user_id, org_id, created_at, expires_at)
+            VALUES ($hash, $family, $user, $org, $created, $expires)
+            """;
+        command.Parameters.AddWithValue("$hash", token.TokenHash);
+        command.Parameters.AddWithValue("$family", token.FamilyId);
+        command.Parameters.AddWithValue("$user", token.UserId);
+        command.Parameters.AddWithValue("$org", token.OrgId);
+        command.Parameters.AddWithValue("$created", ToMillis(token.CreatedAt));
+        command.Parameters.AddWithValue("$expires", ToMillis(token.ExpiresAt));
+        command.ExecuteNonQuery();
+    }
 }

@@ -48,9 +48,7 @@ public static class LogQlApi
             // One status code documents one schema: 200 shows LogLinesResult; metric queries answer the
             // LogSeriesResult shape documented under /api/logs/volume (the description says so).
             .Produces<LogLinesResult>()
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden);
+            .ProducesReadProblems();
 
         routes.MapGet("/api/logs/facets", FacetsAsync)
             .WithTags(Tag)
@@ -62,9 +60,7 @@ public static class LogQlApi
                 $"newest {LogQlQueryService.AttributeSampleSize} matching lines; 'sampled' says whether more lines matched.")
             .RequireAuthorization(AegisPolicies.TelemetryRead)
             .Produces<LogFacetsResult>()
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden);
+            .ProducesReadProblems();
 
         routes.MapGet("/api/logs/volume", VolumeAsync)
             .WithTags(Tag)
@@ -76,9 +72,7 @@ public static class LogQlApi
                 "[bucket_start_unix_seconds, lines] for every bucket, zeros included; a bucket covers [t, t + step).")
             .RequireAuthorization(AegisPolicies.TelemetryRead)
             .Produces<LogSeriesResult>()
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden);
+            .ProducesReadProblems();
 
         routes.MapGet("/api/logs/stats", Storage)
             .WithTags(Tag)

@@ -23,9 +23,7 @@ public static class LogsApi
                              "Authenticate with Authorization: Bearer <key id>.<secret> of a key with the read scope.")
             .RequireAuthorization(AegisPolicies.TelemetryRead)
             .Produces<LogSearchResult>()
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden);
+            .ProducesReadProblems();
         return routes;
     }
 
