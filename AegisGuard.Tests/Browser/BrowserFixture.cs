@@ -22,6 +22,9 @@ public sealed class BrowserFixture : IAsyncLifetime
             throw new InvalidOperationException($"{ChromiumPath} is missing: install it with `apt-get install -y chromium` (.ci/run does).");
         }
 
+        // Expectations wait up to 15 s (Playwright's default is 5 s): a CI machine running hundreds of tests on two
+        // cores can be slow to paint, and a wrong page still fails, just later.
+        Assertions.SetDefaultExpectTimeout(15_000);
         playwright = await Playwright.CreateAsync();
         browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {

@@ -23,6 +23,9 @@ public sealed class AegisAppFactory : WebApplicationFactory<Program>
             ["Aegis:DataDir"] = directory.Path,
         };
         this.settings.TryAdd("Aegis:Pipeline:FlushInterval", "00:00:00.200");
+
+        // Hundreds of hosts start in one run: keep their console quiet so a failure's own output stands out.
+        this.settings.TryAdd("Logging:LogLevel:Default", "Warning");
     }
 
     public string DataDir => directory.Path;
