@@ -134,6 +134,36 @@ public sealed class Manifest
         transaction.Commit();
     }
 
+    /// <summary>
+    /// Retention: unlists every file of <paramref name="orgId"/> (all signals) whose day is before
+    /// <paramref name="firstKeptDay"/> and schedules it for deletion after <paramref name="deleteAfter"/>, in one
+    /// transaction. Returns the files and rows unlisted.
+    /// </summary>
+    public (int Files, long Rows) ExpireBefore(int orgId, DateOnly firstKeptDay, DateTime deleteAfter)
+    {
+        using var connection = database.Open();
+        using var transaction = connection.BeginTransaction();
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = """
+            INSERT OR REPLACE INTO doomed (path, delete_after) SELECT path, $after FROM files WHERE org_id = $org AND day < $day;
+            SELECT count(*), coalesce(sum(rows), 0) FROM files WHERE org_id = $org AND day < $day;
+            DELETE FROM files WHERE org_id = $org AND day < $day;
+            """;
+        command.Parameters.AddWithValue("$org", orgId);
+        command.Parameters.AddWithValue("$day", firstKeptDay.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        command.Parameters.AddWithValue("$after", new DateTimeOffset(DateTime.SpecifyKind(deleteAfter, DateTimeKind.Utc)).ToUnixTimeMilliseconds());
+        (int Files, long Rows) expired;
+        using (var reader = command.ExecuteReader())
+        {
+            reader.Read();
+            expired = (reader.GetInt32(0), reader.GetInt64(1));
+        }
+
+        transaction.Commit();
+        return expired;
+    }
+
     /// <summary>Paths of replaced files whose grace period ended before <paramref name="now"/>.</summary>
     public IReadOnlyList<string> DoomedBefore(DateTime now)
     {

@@ -109,6 +109,26 @@ public sealed class TelemetryStore : IDisposable
         return compacted;
     }
 
+    /// <summary>
+    /// Applies an org's retention: partitions whose whole day lies more than <paramref name="retentionDays"/> days
+    /// before <paramref name="now"/> stop being queryable at once and are deleted from disk after
+    /// <paramref name="grace"/> (by <see cref="DeleteExpired"/>). Returns the files and rows removed.
+    /// </summary>
+    public (int Files, long Rows) ApplyRetention(int orgId, int retentionDays, DateTime now, TimeSpan grace)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(retentionDays, 1);
+        var firstKeptDay = DateOnly.FromDateTime(now.AddDays(-retentionDays));
+        var expired = Manifest.ExpireBefore(orgId, firstKeptDay, now + grace);
+        if (expired.Files > 0)
+        {
+            logger.LogInformation(
+                "Retention of org {OrgId} ({Days} days): {Files} files with {Rows} rows before {Day} are no longer kept",
+                orgId, retentionDays, expired.Files, expired.Rows, firstKeptDay);
+        }
+
+        return expired;
+    }
+
     /// <summary>Deletes files replaced by compaction whose grace period is over. Returns how many were deleted.</summary>
     public int DeleteExpired(DateTime now)
     {

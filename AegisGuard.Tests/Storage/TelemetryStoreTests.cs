@@ -156,6 +156,33 @@ public sealed class TelemetryStoreTests
         Assert.Empty(store.Manifest.ListFiles(Signal.Metrics, 1, Day, Day.AddDays(1)));
     }
 
+    [Fact]
+    public async Task Retention_unlists_whole_days_older_than_the_orgs_retention_and_deletes_them_after_the_grace_period()
+    {
+        using var dir = new TempDirectory();
+        using var store = new TelemetryStore(new DataDirectory(dir.Path));
+        var flush = new PendingFlush();
+        flush.Cover(64, 128);
+        AddLogs(flush, orgId: 1, count: 2, Day.AddDays(-3).AddHours(23), 64); // 2026-11-17: older than 2 days
+        AddLogs(flush, orgId: 1, count: 3, Day.AddDays(-2).AddHours(1), 64);  // 2026-11-18: its day ends within 2 days
+        AddLogs(flush, orgId: 1, count: 4, Day.AddHours(8), 64);
+        AddLogs(flush, orgId: 2, count: 5, Day.AddDays(-3).AddHours(23), 64); // another org keeps its own data
+        store.Flush(flush);
+        var now = Day.AddHours(9);
+
+        var expired = store.ApplyRetention(orgId: 1, retentionDays: 2, now, grace: TimeSpan.FromMinutes(2));
+
+        Assert.Equal((1, 2L), expired);
+        Assert.Equal(7, (await Search(store, 1, Day.AddDays(-5), Day.AddDays(1))).Count);
+        Assert.Equal(5, (await Search(store, 2, Day.AddDays(-5), Day.AddDays(1))).Count);
+        Assert.Equal((0, 0L), store.ApplyRetention(orgId: 1, retentionDays: 2, now, grace: TimeSpan.FromMinutes(2)));
+        Assert.Equal(0, store.DeleteExpired(now.AddMinutes(1)));
+        Assert.Equal(4, Directory.EnumerateFiles(store.TelemetryRoot, "*.parquet", SearchOption.AllDirectories).Count());
+        Assert.Equal(1, store.DeleteExpired(now.AddMinutes(2)));
+        Assert.False(Directory.Exists(Path.Combine(store.TelemetryRoot, "logs/org=1/day=2026-11-17")) && Directory.EnumerateFiles(Path.Combine(store.TelemetryRoot, "logs/org=1/day=2026-11-17")).Any());
+        Assert.Equal(3, Directory.EnumerateFiles(store.TelemetryRoot, "*.parquet", SearchOption.AllDirectories).Count());
+    }
+
     private static void AddLogs(PendingFlush flush, int orgId, int count, DateTime at, long source)
     {
         for (int i = 0; i < count; i++)

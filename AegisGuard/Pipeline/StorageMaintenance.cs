@@ -6,8 +6,9 @@ using Microsoft.Extensions.Options;
 namespace AegisGuard.Pipeline;
 
 /// <summary>
-/// Periodic upkeep: compacts partitions with many small flush files into one sorted file, deletes replaced
-/// files after their grace period, and forgets idempotency records past their window.
+/// Periodic upkeep: compacts partitions with many small flush files into one sorted file, applies each org's
+/// retention (whole days older than its retention stop being queryable), deletes replaced and expired files after
+/// their grace period, and forgets idempotency records past their window.
 /// </summary>
 public sealed partial class StorageMaintenance(
     TelemetryStore store,
@@ -40,6 +41,11 @@ public sealed partial class StorageMaintenance(
         try
         {
             store.Compact(settings.Pipeline.CompactionMinFiles, settings.Pipeline.CompactionGrace, cancellationToken);
+            foreach (var org in metadata.ListOrgs())
+            {
+                store.ApplyRetention(org.Id, org.RetentionDays, now, settings.Pipeline.CompactionGrace);
+            }
+
             store.DeleteExpired(now);
             metadata.PurgeIdempotency(now - settings.Ingest.IdempotencyWindow);
         }
