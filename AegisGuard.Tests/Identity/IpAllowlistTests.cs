@@ -45,6 +45,35 @@ public sealed class IpAllowlistTests : IDisposable
     }
 
     [Fact]
+    public async Task A_page_opened_from_outside_the_allowlist_leads_to_a_page_that_names_the_address_not_to_json()
+    {
+        var admin = await IdentityApp.AdminAsync(factory, forwardedFor: Inside);
+        await Json.OkAsync(await admin.PutAsync("/api/org/settings", Bodies.Allowlist("10.1.0.0/16")));
+        admin.ForwardedFor = Outside;
+
+        using var logsPage = await admin.Http.SendAsync(Page("/logs", Outside));
+        Assert.Equal(HttpStatusCode.Redirect, logsPage.StatusCode);
+        Assert.Equal("/forbidden?reason=ip-allowlist", logsPage.Headers.Location?.OriginalString);
+
+        using var explained = await admin.Http.SendAsync(Page("/forbidden?reason=ip-allowlist", Outside));
+        string text = System.Text.RegularExpressions.Regex.Replace(WebUtility.HtmlDecode(await explained.Content.ReadAsStringAsync()), "<[^>]+>", string.Empty);
+        Assert.Equal(HttpStatusCode.Forbidden, explained.StatusCode);
+        Assert.Equal("text/html", explained.Content.Headers.ContentType?.MediaType);
+        Assert.Contains($"Your address {Outside} is not in this organisation’s IP allowlist", text, StringComparison.Ordinal);
+
+        using var inside = await admin.Http.SendAsync(Page("/logs", Inside));
+        Assert.Equal(HttpStatusCode.OK, inside.StatusCode);
+    }
+
+    private static HttpRequestMessage Page(string path, string forwardedFor)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Accept.ParseAdd("text/html");
+        request.Headers.Add("X-Forwarded-For", forwardedFor);
+        return request;
+    }
+
+    [Fact]
     public async Task A_client_cannot_claim_an_allowed_address_without_a_trusted_proxy()
     {
         using var direct = new AegisAppFactory(); // no trusted proxies: X-Forwarded-For is ignored

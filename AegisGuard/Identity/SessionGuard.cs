@@ -10,7 +10,8 @@ namespace AegisGuard.Identity;
 
 /// <summary>
 /// The checks that need to know who is calling, run right after authentication for every request:
-/// 1. the org's IP allowlist (403 outside it) for any authenticated principal — user session or API key;
+/// 1. the org's IP allowlist (403 outside it) for any authenticated principal — user session or API key; a page
+///    request from outside is sent to the forbidden page, which says why;
 /// 2. session restrictions (forced password change, required MFA enrolment): only endpoints marked
 ///    <see cref="AllowDuringRestrictionAttribute"/> work — APIs answer 403 with the reason, pages redirect;
 /// 3. CSRF: a cookie-authenticated unsafe /api request needs a valid X-CSRF-TOKEN (403 without it). Requests
@@ -19,6 +20,8 @@ namespace AegisGuard.Identity;
 /// </summary>
 public sealed class SessionGuard(RequestDelegate next)
 {
+    private const string ForbiddenPage = "/forbidden";
+
     public async Task InvokeAsync(HttpContext http, OrgDirectory orgs, ClientIpResolver ips, IAntiforgery antiforgery, IProblemDetailsService problems)
     {
         var result = await http.AuthenticateAsync();
@@ -37,8 +40,20 @@ public sealed class SessionGuard(RequestDelegate next)
         var org = orgs.Find(user.GetOrgId());
         if (org is not null && !org.Allowlist.IsEmpty && !org.Allowlist.Allows(ips.Resolve(http)))
         {
-            await WriteProblemAsync(http, problems, StatusCodes.Status403Forbidden, "Forbidden",
-                $"Your address {ips.Resolve(http)} is not in this organisation's IP allowlist.", "ip_not_allowed");
+            if (SessionAuthenticationHandler.IsApi(http.Request))
+            {
+                await WriteProblemAsync(http, problems, StatusCodes.Status403Forbidden, "Forbidden",
+                    $"Your address {ips.Resolve(http)} is not in this organisation's IP allowlist.", "ip_not_allowed");
+            }
+            else if (http.Request.Path.Equals(ForbiddenPage, StringComparison.OrdinalIgnoreCase))
+            {
+                await next(http); // the page that explains the refusal (it shows nothing of the org's data)
+            }
+            else
+            {
+                http.Response.Redirect($"{ForbiddenPage}?reason={ForbiddenReasons.IpAllowlist}");
+            }
+
             return;
         }
 
