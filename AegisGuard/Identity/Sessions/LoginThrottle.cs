@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using AegisGuard.Storage.Metadata;
 using Microsoft.Extensions.Options;
 
 namespace AegisGuard.Identity.Sessions;
@@ -9,13 +10,15 @@ namespace AegisGuard.Identity.Sessions;
 /// <see cref="SecurityOptions.LockoutDuration"/> after <see cref="SecurityOptions.LockoutThreshold"/> failures in
 /// a row; an address that fails <see cref="SecurityOptions.IpFailureLimit"/> times within the window gets 429
 /// until its oldest failure leaves the window. Unknown e-mails are counted exactly like real ones, so a lockout
-/// says nothing about whether an account exists. Kept in memory: a restart forgives (documented trade-off).
+/// says nothing about whether an account exists. Account counts and locks live in meta.db (a restart keeps a lock);
+/// address counts live in memory (a restart forgives an address, never an account).
 /// </summary>
-public sealed class LoginThrottle(TimeProvider time, IOptions<SecurityOptions> options)
+public sealed class LoginThrottle(MetadataStore store, TimeProvider time, IOptions<SecurityOptions> options)
 {
     private const int MaxTracked = 100_000;
-    private readonly ConcurrentDictionary<string, AccountState> accounts = new(StringComparer.OrdinalIgnoreCase);
+    private const int PurgeEvery = 256;
     private readonly ConcurrentDictionary<IPAddress, Queue<DateTimeOffset>> addresses = new();
+    private int failuresSincePurge;
 
     /// <summary>How long the address must wait, or null when it may try.</summary>
     public TimeSpan? AddressBlockedFor(IPAddress address)
@@ -37,16 +40,8 @@ public sealed class LoginThrottle(TimeProvider time, IOptions<SecurityOptions> o
     /// <summary>How long the account stays locked, or null when it is not locked.</summary>
     public TimeSpan? AccountLockedFor(string email)
     {
-        if (!accounts.TryGetValue(email, out var state))
-        {
-            return null;
-        }
-
-        var now = time.GetUtcNow();
-        lock (state)
-        {
-            return state.LockedUntil is { } until && until > now ? until - now : null;
-        }
+        var now = time.GetUtcNow().UtcDateTime;
+        return store.LoginLockedUntil(email) is { } until && until > now ? until - now : null;
     }
 
     /// <summary>Counts a failure; true when this failure locked the account.</summary>
@@ -62,29 +57,17 @@ public sealed class LoginThrottle(TimeProvider time, IOptions<SecurityOptions> o
             failures.Enqueue(now);
         }
 
-        var state = accounts.GetOrAdd(email, _ => new AccountState());
-        lock (state)
+        if (Interlocked.Increment(ref failuresSincePurge) % PurgeEvery == 0)
         {
-            if (state.LockedUntil is { } until && until <= now)
-            {
-                state.LockedUntil = null;
-                state.Failures = 0;
-            }
-
-            state.Failures++;
-            state.LastFailure = now;
-            if (state.LockedUntil is null && state.Failures >= settings.LockoutThreshold)
-            {
-                state.LockedUntil = now + settings.LockoutDuration;
-                return true;
-            }
-
-            return false;
+            store.PurgeLoginFailures(now.UtcDateTime - settings.LockoutDuration);
         }
+
+        var count = store.RecordLoginFailure(email, now.UtcDateTime, settings.LockoutThreshold, settings.LockoutDuration);
+        return count.Failures == settings.LockoutThreshold && count.LockedUntil is not null;
     }
 
     /// <summary>A successful sign-in resets the account's count (not the address's: one good password does not excuse a spray).</summary>
-    public void RecordSuccess(string email) => accounts.TryRemove(email, out _);
+    public void RecordSuccess(string email) => store.ClearLoginFailures(email);
 
     private static void Trim(Queue<DateTimeOffset> failures, DateTimeOffset windowStart)
     {
@@ -96,23 +79,12 @@ public sealed class LoginThrottle(TimeProvider time, IOptions<SecurityOptions> o
 
     private void Prune(DateTimeOffset now)
     {
-        if (accounts.Count < MaxTracked && addresses.Count < MaxTracked)
+        if (addresses.Count < MaxTracked)
         {
             return;
         }
 
         var settings = options.Value;
-        foreach (var (email, state) in accounts)
-        {
-            lock (state)
-            {
-                if ((state.LockedUntil is null || state.LockedUntil <= now) && now - state.LastFailure > settings.LockoutDuration)
-                {
-                    accounts.TryRemove(email, out _);
-                }
-            }
-        }
-
         foreach (var (address, failures) in addresses)
         {
             lock (failures)
@@ -124,14 +96,5 @@ public sealed class LoginThrottle(TimeProvider time, IOptions<SecurityOptions> o
                 }
             }
         }
-    }
-
-    private sealed class AccountState
-    {
-        public int Failures { get; set; }
-
-        public DateTimeOffset? LockedUntil { get; set; }
-
-        public DateTimeOffset LastFailure { get; set; }
     }
 }
