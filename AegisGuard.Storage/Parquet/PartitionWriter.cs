@@ -1,4 +1,5 @@
 using System.Globalization;
+using AegisGuard.Storage.Files;
 using AegisGuard.Storage.Parquet.Tables;
 using AegisGuard.Storage.Telemetry;
 using DuckDB.NET.Data;
@@ -102,7 +103,7 @@ internal sealed class PartitionWriter : IDisposable
     {
         string final = Path.Combine(telemetryRoot, relative);
         string folder = Path.GetDirectoryName(final)!;
-        Directory.CreateDirectory(folder);
+        DirectorySync.CreateDurably(telemetryRoot, folder);
         string temp = Path.Combine(folder, "." + Path.GetFileName(final) + ".tmp");
         Execute($"COPY ({select}) TO {SqlLiteral(temp)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)");
         using (var file = new FileStream(temp, FileMode.Open, FileAccess.ReadWrite, FileShare.Read))
@@ -112,6 +113,9 @@ internal sealed class PartitionWriter : IDisposable
         }
 
         File.Move(temp, final, overwrite: true);
+
+        // The manifest lists the file next, and the log is truncated after that: the new name must be durable too.
+        DirectorySync.Sync(folder);
         return new FileInfo(final).Length;
     }
 
