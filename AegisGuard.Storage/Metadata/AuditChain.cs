@@ -48,8 +48,11 @@ public static class AuditChain
         return Convert.ToHexStringLower(SHA256.HashData(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)));
     }
 
-    /// <summary>Walks <paramref name="entries"/> (in sequence order) and reports the first one that breaks the chain.</summary>
-    public static AuditVerification Verify(IEnumerable<AuditEntry> entries)
+    /// <summary>
+    /// Walks <paramref name="entries"/> (in sequence order) and reports the first one that breaks the chain; then
+    /// checks <paramref name="anchor"/>, the head recorded outside the database (null: no anchor file).
+    /// </summary>
+    public static AuditVerification Verify(IEnumerable<AuditEntry> entries, AuditHead? anchor = null)
     {
         ArgumentNullException.ThrowIfNull(entries);
         string previous = Genesis;
@@ -80,8 +83,30 @@ public static class AuditChain
                     previous);
             }
 
+            if (anchor is not null && entry.Seq == anchor.Seq && !string.Equals(entry.Hash, anchor.Hash, StringComparison.Ordinal))
+            {
+                return new AuditVerification(false, checkedCount, entry.Seq,
+                    string.Create(CultureInfo.InvariantCulture, $"entry {entry.Seq} is not the entry the head anchor ({AuditAnchor.FileName}) recorded: the chain was rebuilt from this entry on"),
+                    previous);
+            }
+
             previous = entry.Hash;
             expectedSeq++;
+        }
+
+        if (anchor is null && checkedCount > 0)
+        {
+            return new AuditVerification(false, checkedCount, null,
+                $"the head anchor ({AuditAnchor.FileName} beside meta.db) is missing, so deleting the newest entries could not be detected (the server writes it again at start-up)",
+                previous);
+        }
+
+        if (anchor is not null && (anchor.Seq < 0 || anchor.Seq > checkedCount))
+        {
+            string what = anchor.Seq < 0
+                ? $"the head anchor ({AuditAnchor.FileName}) is unreadable"
+                : string.Create(CultureInfo.InvariantCulture, $"{(anchor.Seq == checkedCount + 1 ? $"entry {anchor.Seq} is" : $"entries {checkedCount + 1} to {anchor.Seq} are")} missing: the head anchor ({AuditAnchor.FileName}) records entry {anchor.Seq}, the log ends at {checkedCount} (the newest rows were deleted)");
+            return new AuditVerification(false, checkedCount, anchor.Seq < 0 ? null : checkedCount + 1, what, previous);
         }
 
         return new AuditVerification(true, checkedCount, null, null, previous);

@@ -74,7 +74,35 @@ public sealed partial class MetadataStore
             }
 
             transaction.Commit();
+            auditAnchor.Advance(new AuditHead(entry.Seq, entry.Hash));
             return entry;
+        }
+    }
+
+    /// <summary>
+    /// Writes the head anchor from the chain when it has none (a data directory from before anchors, or an anchor
+    /// lost with a crash before its first write). Called at start-up. Returns true when it wrote one.
+    /// </summary>
+    public bool EnsureAuditAnchor()
+    {
+        lock (auditWriter)
+        {
+            if (auditAnchor.Read() is not null)
+            {
+                return false;
+            }
+
+            using var connection = Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1";
+            using var reader = command.ExecuteReader();
+            if (!reader.Read())
+            {
+                return false;
+            }
+
+            auditAnchor.Advance(new AuditHead(reader.GetInt64(0), reader.GetString(1)));
+            return true;
         }
     }
 
@@ -156,8 +184,15 @@ public sealed partial class MetadataStore
         }
     }
 
-    /// <summary>Walks the whole chain and reports the first entry that was edited, deleted or moved.</summary>
-    public AuditVerification VerifyAuditChain() => AuditChain.Verify(ReadAuditChain());
+    /// <summary>
+    /// Walks the whole chain and reports the first entry that was edited, deleted or moved, then checks the head
+    /// anchor (<c>audit.head</c>): newest entries cut off, or a chain rebuilt under it, are reported too.
+    /// </summary>
+    public AuditVerification VerifyAuditChain()
+    {
+        var anchor = auditAnchor.Read(); // before the rows: anything the anchor names was committed before it was written
+        return AuditChain.Verify(ReadAuditChain(), anchor);
+    }
 
     private static AuditEntry ReadAudit(SqliteDataReader reader) => new()
     {

@@ -11,6 +11,7 @@ public sealed partial class MetadataStore
 {
     private readonly SqliteDatabase database;
     private readonly TimeProvider time;
+    private readonly AuditAnchor auditAnchor;
 
     /// <summary>Opens (and migrates) the metadata database at <paramref name="path"/>.</summary>
     public MetadataStore(string path, TimeProvider? time = null)
@@ -18,6 +19,7 @@ public sealed partial class MetadataStore
         database = new SqliteDatabase(path, "AegisGuard.Storage.Metadata.Migrations.");
         database.Migrate();
         this.time = time ?? TimeProvider.System;
+        auditAnchor = new AuditAnchor(System.IO.Path.Combine(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!, AuditAnchor.FileName));
     }
 
     private SqliteConnection Open() => database.Open();

@@ -99,6 +99,58 @@ public sealed class AuditChainTests : IDisposable
     }
 
     [Fact]
+    public void Deleting_the_newest_entries_is_found_through_the_head_anchor()
+    {
+        for (int i = 1; i <= 5; i++)
+        {
+            store.AppendAudit(Event($"action.{i}"));
+        }
+
+        Tamper("DELETE FROM audit_log WHERE seq >= 4");
+
+        var result = store.VerifyAuditChain();
+        Assert.False(result.Intact);
+        Assert.Equal(4, result.FirstBrokenSeq);
+        Assert.Contains("entries 4 to 5 are missing", result.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_chain_rebuilt_after_a_deletion_does_not_match_the_head_anchor()
+    {
+        for (int i = 1; i <= 3; i++)
+        {
+            store.AppendAudit(Event($"action.{i}"));
+        }
+
+        // Delete entry 3 and forge a new, internally consistent entry 3 in its place.
+        var second = store.ReadAuditChain().Single(e => e.Seq == 2);
+        var forged = store.ReadAuditChain().Single(e => e.Seq == 3) with { Actor = "mallory", PrevHash = second.Hash };
+        forged = forged with { Hash = AuditChain.ComputeHash(forged) };
+        Tamper($"UPDATE audit_log SET actor = 'mallory', hash = '{forged.Hash}' WHERE seq = 3");
+        Assert.True(AuditChain.Verify(store.ReadAuditChain(), new AuditHead(2, second.Hash)).Intact); // the chain alone cannot tell
+
+        var result = store.VerifyAuditChain();
+        Assert.Equal(3, result.FirstBrokenSeq);
+        Assert.Contains("head anchor", result.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_missing_anchor_is_reported_and_written_again_from_the_chain_at_start_up()
+    {
+        var newest = Enumerable.Range(1, 2).Select(i => store.AppendAudit(Event($"action.{i}"))).Last();
+        File.Delete(Path.Combine(directory.Path, "audit.head"));
+
+        var missing = store.VerifyAuditChain();
+        Assert.False(missing.Intact);
+        Assert.Contains("audit.head", missing.Problem, StringComparison.Ordinal);
+
+        Assert.True(store.EnsureAuditAnchor());
+        Assert.False(store.EnsureAuditAnchor());
+        Assert.Equal($"{newest.Seq} {newest.Hash}", File.ReadAllText(Path.Combine(directory.Path, "audit.head")).Trim());
+        Assert.True(store.VerifyAuditChain().Intact);
+    }
+
+    [Fact]
     public void Swapped_entries_are_found()
     {
         for (int i = 1; i <= 4; i++)

@@ -53,6 +53,24 @@ public sealed class AuditVerifyCommandTests
     }
 
     [Fact]
+    public async Task Verify_notices_when_the_newest_entry_was_deleted()
+    {
+        string dataDir = await RecordSomeHistoryAsync();
+        try
+        {
+            Tamper(dataDir, "DELETE FROM audit_log WHERE seq = (SELECT max(seq) FROM audit_log)");
+
+            var broken = await AppProcess.RunCliAsync("audit", "verify", "--data", dataDir);
+            Assert.NotEqual(0, broken.ExitCode);
+            Assert.Matches(@"entry \d+ is missing: the head anchor \(audit\.head\) records entry \d+", broken.Stderr);
+        }
+        finally
+        {
+            Directory.Delete(dataDir, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Verify_without_a_data_directory_is_a_usage_error()
     {
         using var empty = new TempDirectory();
@@ -62,8 +80,8 @@ public sealed class AuditVerifyCommandTests
     }
 
     /// <summary>
-    /// Runs the app on a fresh directory and produces audit entries through HTTP; then copies meta.db (and its WAL)
-    /// to a directory of the test's own, as a backup would, while nothing is being written.
+    /// Runs the app on a fresh directory and produces audit entries through HTTP; then copies meta.db (its WAL and the
+    /// audit head anchor) to a directory of the test's own, as a backup would, while nothing is being written.
     /// </summary>
     private static async Task<string> RecordSomeHistoryAsync()
     {
@@ -77,7 +95,7 @@ public sealed class AuditVerifyCommandTests
             Assert.True((await IdentityApp.AuditAsync(admin)).Count >= 5);
 
             Directory.CreateDirectory(dataDir);
-            foreach (string name in (string[])["meta.db", "meta.db-wal"])
+            foreach (string name in (string[])["meta.db", "meta.db-wal", "audit.head"])
             {
                 string source = Path.Combine(factory.DataDir, name);
                 if (File.Exists(source))

@@ -50,7 +50,7 @@ public static class AuditCommand
             return 0;
         }
 
-        error.WriteLine($"Audit log BROKEN at entry {result.FirstBrokenSeq}: {result.Problem}.");
+        error.WriteLine(result.FirstBrokenSeq is { } seq ? $"Audit log BROKEN at entry {seq}: {result.Problem}." : $"Audit log BROKEN: {result.Problem}.");
         error.WriteLine($"Entries before it check out (last good hash {result.HeadHash}).");
         return 1;
     }
