@@ -57,6 +57,12 @@ internal sealed record LoadOptions
     /// <summary>logs-query: how many times each benchmark query runs in the measured phase.</summary>
     public int Iterations { get; init; } = 50;
 
+    /// <summary>
+    /// Events per second the senders offer together (each sends a batch on a fixed schedule), or null for closed
+    /// loop (each sender sends again as soon as its answer arrives).
+    /// </summary>
+    public long? Rate { get; init; }
+
     // Option name → is it a flag (no value)?
     private static readonly Dictionary<string, bool> KnownOptions = new(StringComparer.Ordinal)
     {
@@ -79,6 +85,7 @@ internal sealed record LoadOptions
         ["span"] = false,
         ["noise-keys"] = false,
         ["iterations"] = false,
+        ["rate"] = false,
     };
 
     public static string Usage { get; } = BuildUsage();
@@ -149,6 +156,7 @@ internal sealed record LoadOptions
             Span = ReadDuration(values, "span", TimeSpan.FromHours(24), TimeSpan.FromMinutes(1)),
             NoiseKeys = values.TryGetValue("noise-keys", out var noise) ? ReadKeyArray(noise) : [],
             Iterations = ReadInt(values, "iterations", 50, 1, 100_000),
+            Rate = values.ContainsKey("rate") ? ReadInt(values, "rate", 0, 1, 100_000_000) : null,
         };
     }
 
@@ -400,6 +408,9 @@ internal sealed record LoadOptions
               --span <t>             logs-dataset: spread events over this much of the past; logs-query: range queried (default 24h)
               --noise-keys <json>    logs-dataset: JSON array of other orgs' keys (as keys create --json prints) that get 10 % extra noise
               --iterations <n>       logs-query: runs of each benchmark query in the measured phase (default 50)
+              --rate <events/s>      open loop: the senders together send this many events per second on a fixed
+                                     schedule, and latency counts from each request's scheduled time (so a
+                                     stalled server shows in it); default: closed loop, as fast as answers come
 
             Output: a progress line per second, a human report, then one JSON line (last line of stdout).
             Exit codes: 0 success; 1 errors above 1 % of requests, end-to-end failure or server unreachable;

@@ -23,6 +23,7 @@ internal sealed class LoadRunner(LoadOptions options, HttpClient client, TimePro
     {
         output.WriteLine(
             $"{scenario.Name} → {options.Url}: {options.Senders} senders, batch {options.Batch}, gzip {(options.Gzip ? "on" : "off")}, " +
+            $"{(options.Rate is { } rate ? $"offered {rate:N0} events/s" : "closed loop")}, " +
             $"warm-up {LoadOptions.FormatDuration(options.Warmup)}, measure {LoadOptions.FormatDuration(options.Duration)}");
         await WaitUntilReadyAsync(cancellationToken);
 
@@ -90,7 +91,7 @@ internal sealed class LoadRunner(LoadOptions options, HttpClient client, TimePro
         {
             var sender = i;
             var recorder = recorders[i] = new LatencyRecorder();
-            senders[i] = Task.Run(() => SendLoopAsync(scenario, sender, recorder, counters, stop.Token, cancellationToken), CancellationToken.None);
+            senders[i] = Task.Run(() => SendLoopAsync(scenario, sender, recorder, counters, start, stop.Token, cancellationToken), CancellationToken.None);
         }
 
         // Requests in flight at the deadline are allowed to finish (aborting them would tear down
@@ -112,11 +113,33 @@ internal sealed class LoadRunner(LoadOptions options, HttpClient client, TimePro
     }
 
     private async Task SendLoopAsync(
-        IScenario scenario, int sender, LatencyRecorder latency, PhaseCounters counters, CancellationToken stop, CancellationToken abort)
+        IScenario scenario, int sender, LatencyRecorder latency, PhaseCounters counters, long phaseStart, CancellationToken stop, CancellationToken abort)
     {
+        // Open loop (--rate): sender i sends at phaseStart + (i / senders + k) × interval. A late answer does not
+        // delay the schedule; the next request is simply late, and its latency counts from when it was due.
+        long interval = options.Rate is { } rate ? (long)((double)options.Senders * options.Batch / rate * time.TimestampFrequency) : 0;
+        long due = phaseStart + interval * sender / options.Senders;
         while (!stop.IsCancellationRequested && !scenario.IsFinished)
         {
             var begin = time.GetTimestamp();
+            if (interval > 0)
+            {
+                if (due > begin)
+                {
+                    try
+                    {
+                        await Task.Delay(TimeSpan.FromSeconds((double)(due - begin) / time.TimestampFrequency), time, stop);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        return;
+                    }
+                }
+
+                begin = due;
+                due += interval;
+            }
+
             StepOutcome outcome;
             try
             {

@@ -20,6 +20,9 @@ internal sealed record Report
 
     public required bool Gzip { get; init; }
 
+    /// <summary>The offered rate of an open-loop run (events/s), or null for closed loop.</summary>
+    public long? OfferedRate { get; init; }
+
     public required double DurationSeconds { get; init; }
 
     public required long Requests { get; init; }
@@ -75,6 +78,7 @@ internal sealed record Report
         Senders = options.Senders,
         Batch = options.Batch,
         Gzip = options.Gzip,
+        OfferedRate = options.Rate,
         DurationSeconds = measured.Elapsed.TotalSeconds,
         Requests = measured.Requests,
         EventsAccepted = measured.EventsAccepted,
@@ -88,7 +92,9 @@ internal sealed record Report
     public void WriteText(TextWriter output)
     {
         output.WriteLine();
-        output.WriteLine($"== {Scenario}: {Senders} senders × {Batch} events/request, gzip {(Gzip ? "on" : "off")}, {DurationSeconds:0.00} s measured ==");
+        output.WriteLine(
+            $"== {Scenario}: {Senders} senders × {Batch} events/request, gzip {(Gzip ? "on" : "off")}, " +
+            $"{(OfferedRate is { } rate ? $"offered {rate:N0} events/s" : "closed loop")}, {DurationSeconds:0.00} s measured ==");
         Row(output, "events accepted", $"{EventsAccepted:N0}   ({EventsPerSecond:N1} events/s)");
         Row(output, "requests", $"{Requests:N0}   ({RequestsPerSecond:N1} req/s)");
         Row(
@@ -121,6 +127,11 @@ internal sealed record Report
             json.WriteNumber("senders", Senders);
             json.WriteNumber("batch", Batch);
             json.WriteBoolean("gzip", Gzip);
+            if (OfferedRate is { } rate)
+            {
+                json.WriteNumber("offered_events_per_s", rate);
+            }
+
             json.WriteNumber("duration_s", Math.Round(DurationSeconds, 3));
             json.WriteNumber("events_accepted", EventsAccepted);
             json.WriteNumber("events_per_s", Math.Round(EventsPerSecond, 1));
