@@ -73,14 +73,21 @@ public sealed partial class MetadataStore
         return command.ExecuteNonQuery();
     }
 
-    /// <summary>True when the family exists and has not been revoked (an access token of a logged-out session is then refused).</summary>
-    public bool IsRefreshFamilyActive(string familyId)
+    /// <summary>
+    /// The role its user holds now in its org, when the session family <paramref name="familyId"/> is still active
+    /// (not revoked, and the membership exists); otherwise null. Checked on every session request, so logout,
+    /// refresh reuse, removal and role changes take effect at once.
+    /// </summary>
+    public string? ActiveSessionRole(string familyId)
     {
         using var connection = Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT 1 FROM refresh_tokens WHERE family_id = $family AND revoked_at IS NULL LIMIT 1";
+        command.CommandText = """
+            SELECT m.role FROM refresh_tokens t JOIN memberships m ON m.user_id = t.user_id AND m.org_id = t.org_id
+            WHERE t.family_id = $family AND t.revoked_at IS NULL LIMIT 1
+            """;
         command.Parameters.AddWithValue("$family", familyId);
-        return command.ExecuteScalar() is not null;
+        return command.ExecuteScalar() as string;
     }
 
     /// <summary>Deletes tokens that expired before <paramref name="before"/>; returns how many.</summary>

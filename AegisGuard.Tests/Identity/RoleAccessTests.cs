@@ -55,13 +55,38 @@ public sealed class RoleAccessTests : IDisposable
         var members = await Json.OkAsync(await owner.GetAsync("/api/users"));
         Assert.DoesNotContain(members.EnumerateArray(), m => m.GetProperty("email").GetString() == "second-admin@example.com");
 
-        // The removed member's session ends at the next refresh: their refresh token was revoked.
+        // The removed member cannot renew the session either: their refresh token was revoked.
         await Json.ProblemAsync(await admin.PostAsync("/api/auth/refresh"), HttpStatusCode.Unauthorized);
 
         var audit = await IdentityApp.AuditAsync(owner);
         Assert.Contains(audit, e => e.GetProperty("action").GetString() == "role.changed" && e.GetProperty("target").GetString() == "second-admin@example.com");
         Assert.Contains(audit, e => e.GetProperty("action").GetString() == "user.removed" && e.GetProperty("target").GetString() == "second-admin@example.com");
         Assert.Contains(audit, e => e.GetProperty("action").GetString() == "user.created" && e.GetProperty("target").GetString() == "second-admin@example.com");
+    }
+
+    [Fact]
+    public async Task A_role_change_or_removal_applies_to_a_signed_in_member_at_once_not_when_the_token_expires()
+    {
+        var admin = await IdentityApp.AdminAsync(factory);
+        var (member, memberId) = await IdentityApp.MemberAsync(factory, admin, "promoted@example.com", "USER");
+        await Json.ProblemAsync(await member.GetAsync("/api/users"), HttpStatusCode.Forbidden, "forbidden");
+
+        await Json.OkAsync(await admin.PutAsync($"/api/users/{memberId}/role", new { role = "ADMIN" }));
+
+        // The access token still says USER: it is no longer accepted, and a refresh brings the new role.
+        await Json.ProblemAsync(await member.GetAsync("/api/users"), HttpStatusCode.Unauthorized);
+        await Json.OkAsync(await member.PostAsync("/api/auth/refresh"));
+        await Json.OkAsync(await member.GetAsync("/api/users"));
+
+        await Json.OkAsync(await admin.PutAsync($"/api/users/{memberId}/role", new { role = "VIEWER" }));
+        await Json.ProblemAsync(await member.GetAsync("/api/users"), HttpStatusCode.Unauthorized);
+        await Json.OkAsync(await member.PostAsync("/api/auth/refresh"));
+        await Json.ProblemAsync(await member.GetAsync("/api/users"), HttpStatusCode.Forbidden, "forbidden");
+        await Json.OkAsync(await member.GetAsync("/api/logs"));
+
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync($"/api/users/{memberId}")).StatusCode);
+        await Json.ProblemAsync(await member.GetAsync("/api/logs"), HttpStatusCode.Unauthorized);
+        await Json.ProblemAsync(await member.PostAsync("/api/auth/refresh"), HttpStatusCode.Unauthorized);
     }
 
     [Fact]

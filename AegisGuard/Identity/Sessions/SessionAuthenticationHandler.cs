@@ -9,7 +9,7 @@ namespace AegisGuard.Identity.Sessions;
 
 /// <summary>
 /// The browser session scheme: reads the access JWT cookie and refuses tokens of a revoked session (logout,
-/// refresh reuse) at once. When the access token is missing or expired but a refresh cookie exists, a PAGE
+/// refresh reuse, removal from the org) at once, and tokens whose role is no longer the member's. When the access token is missing or expired but a refresh cookie exists, a PAGE
 /// request (view or form post) that needs a user refreshes transparently; /api requests get 401 and the client calls
 /// POST /api/auth/refresh. Unauthenticated: /api → 401 problem, pages → /login?returnUrl=…; forbidden: /api →
 /// 403 problem, pages → /forbidden.
@@ -32,9 +32,15 @@ public sealed class SessionAuthenticationHandler(
         if (hasAccess)
         {
             var grant = await tokens.ValidateAsync(access!);
-            if (grant is not null && store.IsRefreshFamilyActive(grant.FamilyId))
+            if (grant is not null && store.ActiveSessionRole(grant.FamilyId) is { } role)
             {
-                return Success(grant);
+                if (string.Equals(role, grant.Role, StringComparison.Ordinal))
+                {
+                    return Success(grant);
+                }
+
+                // The role changed since the token was issued: treat the token as expired, so the refresh below
+                // (pages) or the client's POST /api/auth/refresh (APIs) issues one with the new role at once.
             }
         }
 
