@@ -410,6 +410,62 @@ public sealed class LogsPageTests(BrowserFixture browser) : IAsyncLifetime
     });
 
     [Fact]
+    public Task Live_tail_keeps_the_newest_thousand_lines_and_pauses_while_the_tab_is_hidden() => session.RunAsync(async page =>
+    {
+        await SendKnownLinesAsync();
+        await OpenAsync("/logs");
+        await page.Locator("#logs-live").ClickAsync();
+        await Expect(page.Locator("#logs-live-status")).ToHaveTextAsync("Live · waiting for new lines");
+
+        // 1,200 new lines in three bursts (each within one tick's 500-line page), newer than the five known ones.
+        var start = DateTime.UtcNow.AddSeconds(-4);
+        var lines = Enumerable.Range(0, 1200).Select(i =>
+        {
+            var line = LogsBrowserSupport.Line($"live {i:D4}", "tail", "info", 0);
+            line["timestamp"] = start.AddMilliseconds(i * 2).ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture);
+            return (object)line;
+        }).ToArray();
+        for (int burst = 0; burst < 3; burst++)
+        {
+            await data.SendAsync(5 + ((burst + 1) * 400), lines[(burst * 400)..((burst + 1) * 400)]);
+            await Expect(Messages.First).ToHaveTextAsync($"live {(burst * 400) + 399:D4}", new() { Timeout = 20_000 });
+        }
+
+        await Expect(page.Locator("#logs-list .log-row")).ToHaveCountAsync(1000);
+        await Expect(Messages.Last).ToHaveTextAsync("live 0200");
+
+        // Hidden tab: no polling at all, so nothing new is shown; visible again: it catches up at once.
+        int queries = 0;
+        page.Request += (_, request) =>
+        {
+            if (request.Url.Contains("/api/logs/", StringComparison.Ordinal))
+            {
+                Interlocked.Increment(ref queries);
+            }
+        };
+        await SetHiddenAsync(page, hidden: true);
+        Volatile.Write(ref queries, 0);
+        await data.SendAsync(1206, LogsBrowserSupport.Line("sent while hidden", "tail", "warn", 0));
+        await Task.Delay(TimeSpan.FromSeconds(5)); // 2.5 live-tail intervals
+        Assert.Equal(0, Volatile.Read(ref queries));
+        await Expect(Messages.First).ToHaveTextAsync("live 1199");
+
+        await SetHiddenAsync(page, hidden: false);
+        await Expect(Messages.First).ToHaveTextAsync("sent while hidden");
+        await Expect(page.Locator("#logs-list .log-row")).ToHaveCountAsync(1000);
+        session.AssertNoProblems();
+    });
+
+    /// <summary>Makes the page believe its tab was hidden or shown again (a headless page is never really hidden).</summary>
+    private static async Task SetHiddenAsync(IPage page, bool hidden) => await page.EvaluateAsync("""
+        (hidden) => {
+            Object.defineProperty(document, 'hidden', { configurable: true, get: () => hidden });
+            Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => hidden ? 'hidden' : 'visible' });
+            document.dispatchEvent(new Event('visibilitychange'));
+        }
+        """, hidden);
+
+    [Fact]
     public Task Thousands_of_lines_are_rendered_in_chunks_and_paged_with_the_cursor_while_scrolling() => session.RunAsync(async page =>
     {
         const int count = 1200;
