@@ -42,6 +42,9 @@ public sealed partial class PiiScrubber
     // Every finding needs an '@' or a digit: one vectorised scan decides whether any regex runs.
     private static readonly SearchValues<char> Triggers = SearchValues.Create("@0123456789");
 
+    // The same test on raw JSON string bytes, where an escape (\u0040) could hide either.
+    private static readonly SearchValues<byte> JsonTriggers = SearchValues.Create("@0123456789\\"u8);
+
     private readonly byte[] hashKey;
 
     /// <param name="mode">Whether findings become fixed markers or keyed hashes.</param>
@@ -72,6 +75,12 @@ public sealed partial class PiiScrubber
     }
 
     public PiiMode Mode { get; }
+
+    /// <summary>
+    /// False when the raw JSON text of a string value (quotes and escapes included) cannot hold anything
+    /// <see cref="Scrub"/> would replace, so the decoder may copy it without making a string of it.
+    /// </summary>
+    public static bool MayNeedScrubbing(ReadOnlySpan<byte> rawJson) => rawJson.IndexOfAny(JsonTriggers) >= 0;
 
     /// <summary>
     /// Returns <paramref name="value"/> itself when it holds no e-mail, SSN or card number, so

@@ -1,6 +1,8 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
+using AegisGuard.Pipeline;
 
 namespace AegisGuard.Ingest.Schema;
 
@@ -8,6 +10,8 @@ namespace AegisGuard.Ingest.Schema;
 /// Builds an item's attributes as one JSON object text: the explicit <c>attributes</c> object plus any fields
 /// the schema does not know (so nothing a sender sends is dropped). Every string value, at any depth, passes
 /// through the scrubber when there is one. Reused across items of a batch (not thread-safe).
+/// Hot path: values are copied from the JSON without becoming strings unless the scrubber needs to see them, and
+/// a validation pass (<see cref="Begin"/> with <c>write: false</c>) checks names and counts without writing.
 /// </summary>
 public sealed class AttributeWriter : IDisposable
 {
@@ -17,12 +21,15 @@ public sealed class AttributeWriter : IDisposable
     private readonly Utf8JsonWriter writer;
     private readonly List<string> keys = [];
     private Func<string, string>? scrub;
+    private bool writing = true;
 
     public AttributeWriter() => writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true });
 
-    public void Begin(Func<string, string>? scrubber)
+    /// <summary>Starts an item. With <paramref name="write"/> false nothing is written and <see cref="End"/> returns "{}".</summary>
+    public void Begin(Func<string, string>? scrubber, bool write = true)
     {
         scrub = scrubber;
+        writing = write;
         keys.Clear();
         buffer.ResetWrittenCount();
         writer.Reset(buffer);
@@ -45,7 +52,7 @@ public sealed class AttributeWriter : IDisposable
 
         foreach (var property in attributes.Value.EnumerateObject())
         {
-            if (!Add(property, $"{attributes.Name}.{property.Name}", index, context))
+            if (!Add(property, attributes, index, context))
             {
                 return false;
             }
@@ -54,29 +61,36 @@ public sealed class AttributeWriter : IDisposable
         return true;
     }
 
-    /// <summary>Adds one property (an unknown top-level field or an attribute).</summary>
-    public bool Add(JsonProperty property, string fieldPath, int index, DecodeContext context)
+    /// <summary>Adds one unknown top-level field as an attribute.</summary>
+    public bool Add(JsonProperty property, int index, DecodeContext context) => Add(property, parent: null, index, context);
+
+    private bool Add(JsonProperty property, JsonProperty? parent, int index, DecodeContext context)
     {
-        if (property.Name.Length is 0 or > MaxKeyLength)
+        string name = property.Name;
+        if (name.Length is 0 or > MaxKeyLength)
         {
-            context.Fail(index, fieldPath, $"attribute names must have 1 to {MaxKeyLength} characters");
+            context.Fail(index, FieldPath(parent, name), $"attribute names must have 1 to {MaxKeyLength} characters");
             return false;
         }
 
         if (keys.Count >= MaxKeys)
         {
-            context.Fail(index, fieldPath, $"an item may carry at most {MaxKeys} attributes");
+            context.Fail(index, FieldPath(parent, name), $"an item may carry at most {MaxKeys} attributes");
             return false;
         }
 
-        if (keys.Contains(property.Name))
+        if (keys.Contains(name))
         {
             return true; // the explicit attributes object wins over a same-named top-level field
         }
 
-        keys.Add(property.Name);
-        writer.WritePropertyName(property.Name);
-        WriteValue(property.Value);
+        keys.Add(name);
+        if (writing)
+        {
+            writer.WritePropertyName(name);
+            WriteValue(property.Value);
+        }
+
         return true;
     }
 
@@ -84,22 +98,40 @@ public sealed class AttributeWriter : IDisposable
     {
         writer.WriteEndObject();
         writer.Flush();
-        return keys.Count == 0 ? "{}" : Encoding.UTF8.GetString(buffer.WrittenSpan);
+        return keys.Count == 0 || !writing ? "{}" : Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
+
+    private static string FieldPath(JsonProperty? parent, string name) => parent is { } p ? $"{p.Name}.{name}" : name;
 
     private void WriteValue(JsonElement value)
     {
         switch (value.ValueKind)
         {
             case JsonValueKind.String:
-                string text = value.GetString()!;
-                writer.WriteStringValue(scrub is null ? text : scrub(text));
+                if (scrub is not null && PiiScrubber.MayNeedScrubbing(JsonMarshal.GetRawUtf8Value(value)))
+                {
+                    writer.WriteStringValue(scrub(value.GetString()!));
+                }
+                else
+                {
+                    value.WriteTo(writer); // copied as is: no string is made
+                }
+
                 break;
             case JsonValueKind.Object:
                 writer.WriteStartObject();
                 foreach (var property in value.EnumerateObject())
                 {
-                    writer.WritePropertyName(property.Name);
+                    ReadOnlySpan<byte> rawName = JsonMarshal.GetRawUtf8PropertyName(property);
+                    if (rawName.Contains((byte)'\\'))
+                    {
+                        writer.WritePropertyName(property.Name);
+                    }
+                    else
+                    {
+                        writer.WritePropertyName(rawName);
+                    }
+
                     WriteValue(property.Value);
                 }
 

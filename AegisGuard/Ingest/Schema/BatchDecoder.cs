@@ -19,7 +19,16 @@ public abstract class BatchDecoder<TRow> : IBatchDecoder
 
     public abstract int MaxItems { get; }
 
-    public BatchDecodeResult<TRow> Decode(ReadOnlyMemory<byte> json, DecodeContext context)
+    public BatchDecodeResult<TRow> Decode(ReadOnlyMemory<byte> json, DecodeContext context) => Decode(json, context, writeAttributes: true);
+
+    public BatchDecodeResult<object> Validate(ReadOnlyMemory<byte> json, DecodeContext context)
+    {
+        // Same checks as Decode; the attributes are checked but not written, as the rows are thrown away.
+        var result = Decode(json, context, writeAttributes: false);
+        return new BatchDecodeResult<object> { Outcome = result.Outcome, ItemCount = result.ItemCount, Problem = result.Problem };
+    }
+
+    private BatchDecodeResult<TRow> Decode(ReadOnlyMemory<byte> json, DecodeContext context, bool writeAttributes)
     {
         ArgumentNullException.ThrowIfNull(context);
         JsonDocument document;
@@ -62,7 +71,7 @@ public abstract class BatchDecoder<TRow> : IBatchDecoder
                 }
                 else
                 {
-                    attributes.Begin(context.Scrub);
+                    attributes.Begin(context.Scrub, writeAttributes);
                     var row = DecodeItem(item, index, context, attributes);
                     if (row is not null)
                     {
@@ -80,12 +89,6 @@ public abstract class BatchDecoder<TRow> : IBatchDecoder
                 Rows = context.HasErrors ? [] : rows,
             };
         }
-    }
-
-    public BatchDecodeResult<object> Validate(ReadOnlyMemory<byte> json, DecodeContext context)
-    {
-        var result = Decode(json, context);
-        return new BatchDecodeResult<object> { Outcome = result.Outcome, ItemCount = result.ItemCount, Problem = result.Problem };
     }
 
     /// <summary>Decodes one item; returns null after recording at least one error in <paramref name="context"/>.</summary>

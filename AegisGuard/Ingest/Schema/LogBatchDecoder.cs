@@ -9,6 +9,8 @@ namespace AegisGuard.Ingest.Schema;
 /// </summary>
 public sealed class LogBatchDecoder : BatchDecoder<LogRecord>
 {
+    private static readonly FieldNames Fields = new("timestamp", "service", "level", "message", "host", "trace_id", "span_id", "attributes");
+
     public const int MaxMessageLength = 256 * 1024;
     public const string DefaultService = "unknown";
 
@@ -26,7 +28,7 @@ public sealed class LogBatchDecoder : BatchDecoder<LogRecord>
         int errorsBefore = context.ErrorCount;
         foreach (var property in item.EnumerateObject())
         {
-            switch (property.Name)
+            switch (Fields.Match(property))
             {
                 case "timestamp":
                     timestamp = FieldReader.Time(property, index, context);
@@ -68,7 +70,7 @@ public sealed class LogBatchDecoder : BatchDecoder<LogRecord>
                     attributes.AddObject(property, index, context);
                     break;
                 default:
-                    attributes.Add(property, property.Name, index, context);
+                    attributes.Add(property, index, context);
                     break;
             }
         }

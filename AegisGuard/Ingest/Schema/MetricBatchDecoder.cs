@@ -10,6 +10,8 @@ namespace AegisGuard.Ingest.Schema;
 /// </summary>
 public sealed class MetricBatchDecoder : BatchDecoder<MetricPoint>
 {
+    private static readonly FieldNames Fields = new("name", "type", "value", "sum", "count", "timestamp", "labels", "buckets");
+
     public const int MaxLabels = 64;
     public const int MaxBuckets = 128;
     private static readonly string[] Types = ["gauge", "counter", "histogram"];
@@ -29,7 +31,7 @@ public sealed class MetricBatchDecoder : BatchDecoder<MetricPoint>
         int errorsBefore = context.ErrorCount;
         foreach (var property in item.EnumerateObject())
         {
-            switch (property.Name)
+            switch (Fields.Match(property))
             {
                 case "name":
                     name = FieldReader.String(property, index, context, 200, allowEmpty: false);

@@ -10,6 +10,8 @@ namespace AegisGuard.Ingest.Schema;
 /// </summary>
 public sealed class RumBatchDecoder : BatchDecoder<RumEvent>
 {
+    private static readonly FieldNames Fields = new("type", "timestamp", "session_id", "application", "url", "vital_name", "vital_value", "error_message", "error_stack", "action_name", "duration_ms", "user_agent", "attributes");
+
     private static readonly string[] Types = ["view", "vital", "error", "action", "resource"];
 
     public override Signal Signal => Signal.Rum;
@@ -27,7 +29,7 @@ public sealed class RumBatchDecoder : BatchDecoder<RumEvent>
         int errorsBefore = context.ErrorCount;
         foreach (var property in item.EnumerateObject())
         {
-            switch (property.Name)
+            switch (Fields.Match(property))
             {
                 case "type":
                     type = FieldReader.String(property, index, context, 16)?.ToLowerInvariant();
@@ -79,7 +81,7 @@ public sealed class RumBatchDecoder : BatchDecoder<RumEvent>
                     attributes.AddObject(property, index, context);
                     break;
                 default:
-                    attributes.Add(property, property.Name, index, context);
+                    attributes.Add(property, index, context);
                     break;
             }
         }

@@ -9,6 +9,8 @@ namespace AegisGuard.Ingest.Schema;
 /// </summary>
 public sealed class SpanBatchDecoder : BatchDecoder<SpanRecord>
 {
+    private static readonly FieldNames Fields = new("trace_id", "span_id", "parent_span_id", "service", "name", "kind", "start", "end", "duration_ms", "status", "status_message", "attributes");
+
     private static readonly Dictionary<string, string> Kinds = new(StringComparer.OrdinalIgnoreCase)
     {
         ["internal"] = "internal", ["server"] = "server", ["client"] = "client", ["producer"] = "producer", ["consumer"] = "consumer",
@@ -36,7 +38,7 @@ public sealed class SpanBatchDecoder : BatchDecoder<SpanRecord>
         int errorsBefore = context.ErrorCount;
         foreach (var property in item.EnumerateObject())
         {
-            switch (property.Name)
+            switch (Fields.Match(property))
             {
                 case "trace_id":
                     traceId = FieldReader.Identifier(property, index, context, 64);
@@ -92,7 +94,7 @@ public sealed class SpanBatchDecoder : BatchDecoder<SpanRecord>
                     attributes.AddObject(property, index, context);
                     break;
                 default:
-                    attributes.Add(property, property.Name, index, context);
+                    attributes.Add(property, index, context);
                     break;
             }
         }
