@@ -7,14 +7,17 @@ using DuckDB.NET.Data;
 namespace AegisGuard.Storage.Parquet;
 
 /// <summary>
-/// Turns rows into zstd Parquet files with the DuckDB appender: rows go into a connection-local temp table,
-/// a COPY writes them sorted to a hidden temp name, the file is fsynced and renamed into place. No query can
+/// Turns rows into zstd Parquet files with the DuckDB appender: rows are staged in connection-local temp tables
+/// as they arrive (one per partition), then a COPY writes each sorted to a hidden temp name, the file is fsynced
+/// and renamed into place. No query can
 /// see a half-written file because queries only read files listed in the manifest. Single-threaded by design.
 /// </summary>
 internal sealed class PartitionWriter : IDisposable
 {
     private readonly string telemetryRoot;
     private readonly DuckDBConnection connection;
+    private readonly Dictionary<PartitionKey, StagedTable> staged = [];
+    private long tablesCreated;
 
     public PartitionWriter(DuckDbEngine engine, string telemetryRoot)
     {
@@ -22,50 +25,90 @@ internal sealed class PartitionWriter : IDisposable
         connection = engine.OpenConnection();
     }
 
-    /// <summary>Writes one partition's rows to <c>&lt;first&gt;-&lt;next&gt;.parquet</c> (replacing a file a replay left there).</summary>
-    public ManifestFile Write<T>(ITableSchema<T> schema, PartitionKey key, List<T> rows, long firstAddress, long nextAddress)
+    /// <summary>
+    /// Appends <paramref name="rows"/> to the staging table of <paramref name="key"/> (created on first use). Staged rows
+    /// live in DuckDB's memory, not on the .NET heap: the normalizer stages every batch as it arrives, so a second's
+    /// worth of rows is not kept alive as objects the garbage collector must trace and copy until the flush.
+    /// </summary>
+    public void Stage<T>(ITableSchema<T> schema, PartitionKey key, List<T> rows)
         where T : TelemetryRow
     {
-        // A fresh table per file: deleted rows of a reused table kept their memory in DuckDB.
-        string table = "buffer_" + SignalNames.Of(schema.Signal);
-        Execute($"CREATE OR REPLACE TEMP TABLE {table} ({schema.Columns})");
-        DateTime min = DateTime.MaxValue, max = DateTime.MinValue;
-        using (var appender = connection.CreateAppender("temp", "main", table))
+        // One transaction per call: when anything fails, the staging table is as it was (rows and all) and the
+        // caller still holds the rows, so staging them again later cannot double them.
+        bool created = !staged.TryGetValue(key, out var table);
+        table ??= new StagedTable("stage_" + (++tablesCreated).ToString(CultureInfo.InvariantCulture));
+        var added = new StagedTable(table.Name);
+        Execute("BEGIN TRANSACTION");
+        try
         {
-            foreach (var row in rows)
+            if (created)
             {
-                schema.Append(appender.CreateRow(), key.OrgId, row);
-                var time = schema.TimeOf(row);
-                if (time < min)
-                {
-                    min = time;
-                }
+                Execute($"CREATE TEMP TABLE {table.Name} ({schema.Columns})");
+            }
 
-                if (time > max)
+            using (var appender = connection.CreateAppender("temp", "main", table.Name))
+            {
+                foreach (var row in rows)
                 {
-                    max = time;
+                    schema.Append(appender.CreateRow(), key.OrgId, row);
+                    added.Include(schema.TimeOf(row));
                 }
             }
+
+            Execute("COMMIT");
+        }
+        catch
+        {
+            Execute("ROLLBACK");
+            throw;
         }
 
+        staged[key] = table;
+        table.Include(added.Min);
+        table.Include(added.Max);
+        table.Rows += rows.Count;
+    }
+
+    /// <summary>True when <paramref name="key"/> has staged rows waiting for <see cref="WriteStaged"/>.</summary>
+    public bool HasStaged(PartitionKey key) => staged.ContainsKey(key);
+
+    /// <summary>
+    /// Writes the staged rows of <paramref name="key"/> to <c>&lt;first&gt;-&lt;next&gt;.parquet</c> (replacing a file a replay
+    /// left there). The staging table stays until <see cref="ReleaseStaged"/>, so a failed flush can be written again.
+    /// </summary>
+    public ManifestFile WriteStaged<T>(ITableSchema<T> schema, PartitionKey key, long firstAddress, long nextAddress)
+        where T : TelemetryRow
+    {
+        var table = staged[key];
         string name = string.Create(CultureInfo.InvariantCulture, $"{firstAddress:D14}-{nextAddress:D14}.parquet");
         string relative = $"{key.RelativeFolder}/{name}";
-        long bytes = CopyToParquet($"SELECT * FROM {table} ORDER BY {schema.SortKey}", relative);
-        Execute($"DROP TABLE {table}");
+        long bytes = CopyToParquet($"SELECT * FROM {table.Name} ORDER BY {schema.SortKey}", relative);
         return new ManifestFile
         {
             Path = relative,
             Signal = key.Signal,
             OrgId = key.OrgId,
             Day = key.Day,
-            MinTimestamp = min,
-            MaxTimestamp = max,
-            Rows = rows.Count,
+            MinTimestamp = table.Min,
+            MaxTimestamp = table.Max,
+            Rows = table.Rows,
             Bytes = bytes,
             FirstAddress = firstAddress,
             NextAddress = nextAddress,
             Level = "fresh",
         };
+    }
+
+    /// <summary>Drops every staging table (after the flush that wrote them is committed). A fresh table per flush:
+    /// deleted rows of a reused table kept their memory in DuckDB.</summary>
+    public void ReleaseStaged()
+    {
+        foreach (var table in staged.Values)
+        {
+            Execute($"DROP TABLE IF EXISTS {table.Name}");
+        }
+
+        staged.Clear();
     }
 
     /// <summary>Merges <paramref name="inputs"/> (one partition) into one sorted file; the caller swaps the manifest rows.</summary>
@@ -127,4 +170,28 @@ internal sealed class PartitionWriter : IDisposable
     }
 
     public void Dispose() => connection.Dispose();
+
+    private sealed class StagedTable(string name)
+    {
+        public string Name { get; } = name;
+
+        public DateTime Min { get; private set; } = DateTime.MaxValue;
+
+        public DateTime Max { get; private set; } = DateTime.MinValue;
+
+        public long Rows { get; set; }
+
+        public void Include(DateTime time)
+        {
+            if (time < Min)
+            {
+                Min = time;
+            }
+
+            if (time > Max)
+            {
+                Max = time;
+            }
+        }
+    }
 }

@@ -56,8 +56,24 @@ public sealed class TelemetryStore : IDisposable
     public long FlushedUntil => Interlocked.Read(ref flushedUntil);
 
     /// <summary>
-    /// Writes one file per partition of <paramref name="flush"/>, then lists them and moves the flushed position
-    /// in one manifest transaction. Only after this returns may the ingest log be completed past the flush.
+    /// Moves the rows collected in <paramref name="flush"/> so far into the flush writer's staging tables (DuckDB
+    /// memory) and empties its lists; <see cref="Flush"/> writes what was staged. Called by the normalizer after every
+    /// batch, so pending rows do not pile up on the .NET heap (their garbage collection was most of ingestion's tail
+    /// latency). Single-threaded, like <see cref="Flush"/>.
+    /// </summary>
+    public void Stage(PendingFlush flush)
+    {
+        ArgumentNullException.ThrowIfNull(flush);
+        StageAll(LogTable.Instance, flush.Logs);
+        StageAll(MetricTable.Instance, flush.Metrics);
+        StageAll(SpanTable.Instance, flush.Spans);
+        StageAll(RumTable.Instance, flush.Rum);
+    }
+
+    /// <summary>
+    /// Writes one file per partition of <paramref name="flush"/> (staged and still listed rows), then lists them and
+    /// moves the flushed position in one manifest transaction. Only after this returns may the ingest log be
+    /// completed past the flush. When it throws, the staged rows stay and calling it again retries.
     /// </summary>
     public IReadOnlyList<ManifestFile> Flush(PendingFlush flush)
     {
@@ -67,12 +83,14 @@ public sealed class TelemetryStore : IDisposable
             return [];
         }
 
+        Stage(flush);
         var files = new List<ManifestFile>();
         WriteAll(LogTable.Instance, flush.Logs, flush, files);
         WriteAll(MetricTable.Instance, flush.Metrics, flush, files);
         WriteAll(SpanTable.Instance, flush.Spans, flush, files);
         WriteAll(RumTable.Instance, flush.Rum, flush, files);
         Manifest.CommitFlush(files, flush.NextAddress);
+        flushWriter.ReleaseStaged();
         Interlocked.Exchange(ref flushedUntil, Math.Max(flushedUntil, flush.NextAddress));
         return files;
     }
@@ -177,14 +195,27 @@ public sealed class TelemetryStore : IDisposable
         return removed;
     }
 
-    private void WriteAll<T>(ITableSchema<T> schema, Dictionary<PartitionKey, List<T>> partitions, PendingFlush flush, List<ManifestFile> files)
+    private void StageAll<T>(ITableSchema<T> schema, Dictionary<PartitionKey, List<T>> partitions)
         where T : TelemetryRow
     {
         foreach (var (key, rows) in partitions)
         {
             if (rows.Count > 0)
             {
-                files.Add(flushWriter.Write(schema, key, rows, flush.FirstAddress, flush.NextAddress));
+                flushWriter.Stage(schema, key, rows);
+                rows.Clear(); // the key stays: Flush writes the partition from its staging table
+            }
+        }
+    }
+
+    private void WriteAll<T>(ITableSchema<T> schema, Dictionary<PartitionKey, List<T>> partitions, PendingFlush flush, List<ManifestFile> files)
+        where T : TelemetryRow
+    {
+        foreach (var key in partitions.Keys)
+        {
+            if (flushWriter.HasStaged(key))
+            {
+                files.Add(flushWriter.WriteStaged(schema, key, flush.FirstAddress, flush.NextAddress));
             }
         }
     }

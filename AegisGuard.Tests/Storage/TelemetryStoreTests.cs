@@ -121,6 +121,44 @@ public sealed class TelemetryStoreTests
     }
 
     [Fact]
+    public async Task Rows_staged_batch_by_batch_are_written_once_even_when_a_flush_fails_and_is_retried()
+    {
+        using var dir = new TempDirectory();
+        using var store = new TelemetryStore(new DataDirectory(dir.Path));
+        var flush = new PendingFlush();
+        flush.Cover(64, 128);
+        AddLogs(flush, orgId: 1, count: 3, Day, source: 64);
+        store.Stage(flush);
+        flush.Cover(128, 192);
+        AddLogs(flush, orgId: 1, count: 2, Day.AddHours(1), source: 128);
+        store.Stage(flush);
+        AddLogs(flush, orgId: 1, count: 1, Day.AddHours(2), source: 160); // not staged yet: the flush stages it
+
+        // A file where the partition folder belongs: the flush fails after everything was staged.
+        Directory.CreateDirectory(Path.Combine(store.TelemetryRoot, "logs"));
+        string blocker = Path.Combine(store.TelemetryRoot, "logs", "org=1");
+        await File.WriteAllTextAsync(blocker, "in the way");
+        Assert.ThrowsAny<IOException>(() => store.Flush(flush));
+        Assert.Equal(0, store.FlushedUntil);
+
+        File.Delete(blocker);
+        var file = Assert.Single(store.Flush(flush));
+
+        Assert.Equal(6, file.Rows);
+        Assert.Equal(Day, file.MinTimestamp);
+        Assert.Equal(Day.AddHours(2), file.MaxTimestamp);
+        Assert.Equal("logs/org=1/day=2026-11-20/00000000000064-00000000000192.parquet", file.Path);
+        Assert.Equal(6, (await Search(store, 1, Day, Day.AddDays(1))).Count);
+        Assert.Equal(192, store.FlushedUntil);
+
+        // The staging tables were released: the next flush starts empty.
+        var next = new PendingFlush();
+        next.Cover(192, 256);
+        AddLogs(next, orgId: 1, count: 1, Day.AddHours(3), source: 192);
+        Assert.Equal(1, Assert.Single(store.Flush(next)).Rows);
+    }
+
+    [Fact]
     public void Every_signal_is_written_to_its_own_partition()
     {
         using var dir = new TempDirectory();

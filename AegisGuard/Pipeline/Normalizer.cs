@@ -19,8 +19,9 @@ namespace AegisGuard.Pipeline;
 /// <item>normalize — decode the stored JSON, scrub PII with the org's mode and key, enrich (org, received time,
 /// level, default service); records already stored by an earlier run (address before the manifest's flushed
 /// position) are only counted, so a replay after a crash writes nothing twice;</item>
-/// <item>write — buffer rows per (signal, org, day) and flush every second or N rows: Parquet files, then one
-/// manifest transaction, then complete + truncate the log. A failed flush is retried; nothing is dropped.</item>
+/// <item>write — stage rows per (signal, org, day) in DuckDB as batches arrive and flush every second or N rows:
+/// Parquet files, then one manifest transaction, then complete + truncate the log. A failed flush is retried;
+/// nothing is dropped.</item>
 /// </list>
 /// On shutdown it drains every committed record and flushes before returning.
 /// </summary>
@@ -46,7 +47,7 @@ public sealed partial class Normalizer(
         using var reader = log.OpenReader(ReaderName);
         status.Started(store.FlushedUntil);
         var raw = Channel.CreateBounded<IngestLogEntry>(new BoundedChannelOptions(64) { SingleReader = true, SingleWriter = true });
-        var normalized = Channel.CreateBounded<NormalizedBatch>(new BoundedChannelOptions(64) { SingleReader = true, SingleWriter = true });
+        var normalized = Channel.CreateBounded<NormalizedBatch>(new BoundedChannelOptions(4) { SingleReader = true, SingleWriter = true });
         // Cancelled only when the write stage gives up (storage failing during shutdown), to unblock the others.
         using var abort = new CancellationTokenSource();
         var stages = new[]
@@ -258,6 +259,8 @@ public sealed partial class Normalizer(
                         }
                     }
 
+                    StageQuietly(pending);
+
                     if (pending.RowCount >= pipeline.FlushMaxRows && !await FlushAsync(reader, pending, stoppingToken))
                     {
                         await abort.CancelAsync();
@@ -282,6 +285,22 @@ public sealed partial class Normalizer(
         {
             LogStageFailed(logger, "write", ex);
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Moves the pending rows into DuckDB now, so they do not wait on the .NET heap until the flush. A failure leaves
+    /// them in <paramref name="pending"/> (staging is transactional) and the flush, which retries, stages them again.
+    /// </summary>
+    private void StageQuietly(PendingFlush pending)
+    {
+        try
+        {
+            store.Stage(pending);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogStagingFailed(logger, ex);
         }
     }
 
@@ -337,6 +356,9 @@ public sealed partial class Normalizer(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Flush attempt {Attempt} failed; the rows stay in the ingest log and the flush is retried")]
     private static partial void LogFlushFailed(ILogger logger, int attempt, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Staging rows in DuckDB failed; they stay pending and the flush stages them again")]
+    private static partial void LogStagingFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Quarantined ingest log record {Address}: {Reason}")]
     private static partial void LogQuarantined(ILogger logger, long address, string reason);
