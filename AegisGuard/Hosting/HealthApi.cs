@@ -14,7 +14,8 @@ public static class HealthApi
                 var body = new HealthReport(
                     problem is null ? "ready" : "degraded",
                     problem is null ? "ok" : problem,
-                    new PipelineReport(log.TailAddress - Math.Max(pipeline.FlushedUntil, log.BeginAddress), log.CommittedUntilAddress, pipeline.ReaderAddress, pipeline.FlushedUntil, pipeline.RowsWritten, pipeline.FilesWritten, pipeline.FlushFailures, pipeline.Quarantined, pipeline.LastFlushAt, pipeline.LastError));
+                    new PipelineReport(log.TailAddress - Math.Max(pipeline.FlushedUntil, log.BeginAddress), log.CommittedUntilAddress, pipeline.ReaderAddress, pipeline.FlushedUntil, pipeline.RowsWritten, pipeline.FilesWritten, pipeline.FlushFailures, pipeline.Quarantined, pipeline.LastFlushAt, pipeline.LastError),
+                    RuntimeReport.Now());
                 return problem is null ? Results.Ok(body) : Results.Json(body, statusCode: StatusCodes.Status503ServiceUnavailable);
             })
             .WithTags("Health")
@@ -29,7 +30,30 @@ public static class HealthApi
     /// <param name="Status">ready or degraded.</param>
     /// <param name="Ingest">ok, or why batches are refused (e.g. disk nearly full).</param>
     /// <param name="Pipeline">Progress of the normalizer.</param>
-    public sealed record HealthReport(string Status, string Ingest, PipelineReport Pipeline);
+    /// <param name="Runtime">Memory and garbage collection of the process.</param>
+    public sealed record HealthReport(string Status, string Ingest, PipelineReport Pipeline, RuntimeReport Runtime);
+
+    /// <summary>Memory and garbage collection since start (GC pauses stop request handling, so they show in ack latency).</summary>
+    /// <param name="WorkingSetBytes">Resident memory of the process (includes DuckDB's buffers).</param>
+    /// <param name="ManagedHeapBytes">Bytes on the .NET heap after the last collection.</param>
+    /// <param name="GcPauseMsTotal">Total time all threads were paused by the GC.</param>
+    /// <param name="Gen0Collections">Generation 0 collections.</param>
+    /// <param name="Gen1Collections">Generation 1 collections.</param>
+    /// <param name="Gen2Collections">Generation 2 (full) collections.</param>
+    public sealed record RuntimeReport(long WorkingSetBytes, long ManagedHeapBytes, double GcPauseMsTotal, int Gen0Collections, int Gen1Collections, int Gen2Collections)
+    {
+        public static RuntimeReport Now()
+        {
+            using var process = System.Diagnostics.Process.GetCurrentProcess();
+            return new RuntimeReport(
+                process.WorkingSet64,
+                GC.GetGCMemoryInfo().HeapSizeBytes,
+                Math.Round(GC.GetTotalPauseDuration().TotalMilliseconds, 1),
+                GC.CollectionCount(0),
+                GC.CollectionCount(1),
+                GC.CollectionCount(2));
+        }
+    }
 
     /// <summary>Normalizer progress.</summary>
     /// <param name="BacklogBytes">Bytes of ingest log not yet in Parquet.</param>
