@@ -317,12 +317,18 @@ public sealed class SignedIngestionTests(SharedApp app) : IClassFixture<SharedAp
     }
 
     [Fact]
-    public async Task Health_answers_ready()
+    public async Task Health_answers_ready_with_pipeline_and_runtime_figures()
     {
         using var response = await app.Factory.CreateClient().GetAsync("/healthz");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Contains("\"status\":\"ready\"", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("ready", body.RootElement.GetProperty("status").GetString());
+        Assert.True(body.RootElement.GetProperty("pipeline").GetProperty("committedAddress").GetInt64() > 0);
+        var runtime = body.RootElement.GetProperty("runtime");
+        Assert.True(runtime.GetProperty("workingSetBytes").GetInt64() > runtime.GetProperty("managedHeapBytes").GetInt64());
+        Assert.True(runtime.GetProperty("gcPauseMsTotal").GetDouble() >= 0);
+        Assert.True(runtime.GetProperty("gen0Collections").GetInt32() >= runtime.GetProperty("gen2Collections").GetInt32());
     }
 
     [Fact]
