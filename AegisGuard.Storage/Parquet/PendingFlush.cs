@@ -3,9 +3,10 @@ using AegisGuard.Storage.Telemetry;
 namespace AegisGuard.Storage.Parquet;
 
 /// <summary>
-/// Normalised rows collected since the last flush, grouped by partition, together with the ingest log range
-/// [<see cref="FirstAddress"/>, <see cref="NextAddress"/>) they came from. One flush writes one Parquet file per
-/// partition, named after that range.
+/// What the next flush covers: the partitions (signal, org, day) that have rows, the rows not yet staged, and the
+/// ingest log range [<see cref="FirstAddress"/>, <see cref="NextAddress"/>) they came from. <see cref="TelemetryStore.Stage"/>
+/// moves listed rows into DuckDB staging tables (the keys stay); one flush writes one Parquet file per partition,
+/// named after that range.
 /// </summary>
 public sealed class PendingFlush
 {
@@ -23,7 +24,7 @@ public sealed class PendingFlush
     /// <summary>Address right after the last record covered.</summary>
     public long NextAddress { get; private set; }
 
-    /// <summary>Rows collected.</summary>
+    /// <summary>Rows collected since the last flush (staged or not).</summary>
     public int RowCount { get; private set; }
 
     /// <summary>True when no ingest log record is covered yet.</summary>
