@@ -9,8 +9,8 @@ namespace AegisGuard.Storage.Parquet;
 /// <summary>
 /// Turns rows into zstd Parquet files with the DuckDB appender: rows are staged in connection-local temp tables
 /// as they arrive (one per partition), then a COPY writes each sorted to a hidden temp name, the file is fsynced
-/// and renamed into place. No query can
-/// see a half-written file because queries only read files listed in the manifest. Single-threaded by design.
+/// and renamed into place. No query can see a half-written file because queries only read files listed in the
+/// manifest. Single-threaded by design.
 /// </summary>
 internal sealed class PartitionWriter : IDisposable
 {
