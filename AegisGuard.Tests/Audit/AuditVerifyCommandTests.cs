@@ -13,62 +13,30 @@ namespace AegisGuard.Tests.Audit;
 public sealed class AuditVerifyCommandTests
 {
     [Fact]
-    public async Task Verify_passes_on_an_untouched_log_and_names_the_entry_that_was_edited()
+    public Task Verify_passes_on_an_untouched_log_and_names_the_entry_that_was_edited() => WithHistoryAsync(async dataDir =>
     {
-        string dataDir = await RecordSomeHistoryAsync();
-        try
-        {
-            var intact = await AppProcess.RunCliAsync("audit", "verify", "--data", dataDir);
-            Assert.True(intact.ExitCode == 0, intact.Stderr + intact.Stdout);
-            Assert.Contains("intact", intact.Stdout, StringComparison.Ordinal);
+        var intact = await AppProcess.RunCliAsync("audit", "verify", "--data", dataDir);
+        Assert.True(intact.ExitCode == 0, intact.Stderr + intact.Stdout);
+        Assert.Contains("intact", intact.Stdout, StringComparison.Ordinal);
 
-            Tamper(dataDir, "UPDATE audit_log SET outcome = 'success', actor = 'nobody' WHERE seq = 3");
+        Tamper(dataDir, "UPDATE audit_log SET outcome = 'success', actor = 'nobody' WHERE seq = 3");
 
-            var broken = await AppProcess.RunCliAsync("audit", "verify", "--data", dataDir);
-            Assert.NotEqual(0, broken.ExitCode);
-            Assert.Contains("entry 3", broken.Stderr, StringComparison.Ordinal);
-        }
-        finally
-        {
-            Directory.Delete(dataDir, recursive: true);
-        }
-    }
+        var broken = await AppProcess.RunCliAsync("audit", "verify", "--data", dataDir);
+        Assert.NotEqual(0, broken.ExitCode);
+        Assert.Contains("entry 3", broken.Stderr, StringComparison.Ordinal);
+    });
 
-    [Fact]
-    public async Task Verify_names_the_entry_that_was_deleted()
+    [Theory]
+    [InlineData("DELETE FROM audit_log WHERE seq = 2", "entry 2 is missing")]
+    [InlineData("DELETE FROM audit_log WHERE seq = (SELECT max(seq) FROM audit_log)", @"entry \d+ is missing: the head anchor \(audit\.head\) records entry \d+")]
+    public Task Verify_names_the_entry_that_was_deleted_in_the_middle_or_at_the_end(string delete, string expected) => WithHistoryAsync(async dataDir =>
     {
-        string dataDir = await RecordSomeHistoryAsync();
-        try
-        {
-            Tamper(dataDir, "DELETE FROM audit_log WHERE seq = 2");
+        Tamper(dataDir, delete);
 
-            var broken = await AppProcess.RunCliAsync("audit", "verify", "--data", dataDir);
-            Assert.NotEqual(0, broken.ExitCode);
-            Assert.Contains("entry 2 is missing", broken.Stderr, StringComparison.Ordinal);
-        }
-        finally
-        {
-            Directory.Delete(dataDir, recursive: true);
-        }
-    }
-
-    [Fact]
-    public async Task Verify_notices_when_the_newest_entry_was_deleted()
-    {
-        string dataDir = await RecordSomeHistoryAsync();
-        try
-        {
-            Tamper(dataDir, "DELETE FROM audit_log WHERE seq = (SELECT max(seq) FROM audit_log)");
-
-            var broken = await AppProcess.RunCliAsync("audit", "verify", "--data", dataDir);
-            Assert.NotEqual(0, broken.ExitCode);
-            Assert.Matches(@"entry \d+ is missing: the head anchor \(audit\.head\) records entry \d+", broken.Stderr);
-        }
-        finally
-        {
-            Directory.Delete(dataDir, recursive: true);
-        }
-    }
+        var broken = await AppProcess.RunCliAsync("audit", "verify", "--data", dataDir);
+        Assert.NotEqual(0, broken.ExitCode);
+        Assert.Matches(expected, broken.Stderr);
+    });
 
     [Fact]
     public async Task Verify_without_a_data_directory_is_a_usage_error()
@@ -77,6 +45,19 @@ public sealed class AuditVerifyCommandTests
         var result = await AppProcess.RunCliAsync("audit", "verify", "--data", empty.Path);
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("meta.db", result.Stderr, StringComparison.Ordinal);
+    }
+
+    private static async Task WithHistoryAsync(Func<string, Task> test)
+    {
+        string dataDir = await RecordSomeHistoryAsync();
+        try
+        {
+            await test(dataDir);
+        }
+        finally
+        {
+            Directory.Delete(dataDir, recursive: true);
+        }
     }
 
     /// <summary>
