@@ -211,7 +211,9 @@ public sealed class LogsPageTests(BrowserFixture browser) : IAsyncLifetime
         await Row(L2).Locator(".log-summary").ClickAsync();
         var json = Row(L2).Locator(".log-detail");
         await JsonRow(json, "status:").HoverAsync();
-        await JsonRow(json, "status:").GetByRole(AriaRole.Button, new() { Name = "Filter" }).ClickAsync();
+        // The list shows [L2] before and after this filter: wait for the new run, or the next click lands on a row
+        // that the run is about to replace.
+        await ClickAndWaitForRunAsync(JsonRow(json, "status:").GetByRole(AriaRole.Button, new() { Name = "Filter" }));
         await Expect(QueryInput).ToHaveValueAsync("{region=\"eu\", level!=\"debug\"} | json | status = 502");
         await Expect(Messages).ToHaveTextAsync([L2]);
         await Row(L2).Locator(".log-summary").ClickAsync();
@@ -617,11 +619,19 @@ public sealed class LogsPageTests(BrowserFixture browser) : IAsyncLifetime
         await Expect(Page.Locator("#logs-explorer")).ToHaveAttributeAsync("data-runs", new System.Text.RegularExpressions.Regex("^[1-9]"), new() { Timeout = 15_000 });
     }
 
-    private async Task RunQueryAsync(string query)
+    private Task RunQueryAsync(string query) => AfterNextRunAsync(async () =>
     {
-        int runs = int.Parse(await Page.Locator("#logs-explorer").GetAttributeAsync("data-runs") ?? "0", System.Globalization.CultureInfo.InvariantCulture);
         await QueryInput.FillAsync(query);
         await QueryInput.PressAsync("Enter");
+    });
+
+    private Task ClickAndWaitForRunAsync(ILocator button) => AfterNextRunAsync(() => button.ClickAsync());
+
+    /// <summary>Does <paramref name="action"/> and waits until the page has completed another run (its data-runs count moved).</summary>
+    private async Task AfterNextRunAsync(Func<Task> action)
+    {
+        int runs = int.Parse(await Page.Locator("#logs-explorer").GetAttributeAsync("data-runs") ?? "0", System.Globalization.CultureInfo.InvariantCulture);
+        await action();
         await Expect(Page.Locator("#logs-explorer")).ToHaveAttributeAsync("data-runs", new System.Text.RegularExpressions.Regex($"^(?!{runs}$)\\d+$"));
     }
 }
