@@ -36,6 +36,12 @@ public sealed class DataDirectory
     /// <summary>Scratch space where DuckDB spills sorts that exceed its memory limit.</summary>
     public string SpillDir => Path.Combine(Root, "tmp");
 
+    /// <summary>
+    /// What could not be processed, kept with its reason instead of being dropped: <c>records/</c> (ingest log records the
+    /// pipeline could not store) and <c>files/</c> (damaged Parquet files moved aside).
+    /// </summary>
+    public string QuarantineDir => Path.Combine(Root, "quarantine");
+
     /// <summary>Creates the directory tree if it does not exist yet.</summary>
     public void EnsureCreated()
     {

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using AegisGuard.Storage.Health;
 using FASTER.core;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -28,11 +29,12 @@ public sealed class IngestLog : IAsyncDisposable
     private bool diskLow;
     private volatile string? lastCommitError;
 
-    private IngestLog(string directory, IngestLogOptions options, ILogger logger)
+    private IngestLog(string directory, IngestLogOptions options, ILogger logger, HealthConditions health)
     {
         this.directory = directory;
         this.options = options;
         this.logger = logger;
+        Health = health;
         Directory.CreateDirectory(directory);
         device = Devices.CreateLogDevice(Path.Combine(directory, "ingest.log"), preallocateFile: false);
         var settings = new FasterLogSettings
@@ -54,8 +56,11 @@ public sealed class IngestLog : IAsyncDisposable
     }
 
     /// <summary>Opens (and recovers) the log in <paramref name="directory"/>, creating it when empty.</summary>
-    public static IngestLog Open(string directory, IngestLogOptions? options = null, ILogger? logger = null) =>
-        new(directory, options ?? new IngestLogOptions(), logger ?? NullLogger.Instance);
+    public static IngestLog Open(string directory, IngestLogOptions? options = null, ILogger? logger = null, HealthConditions? health = null) =>
+        new(directory, options ?? new IngestLogOptions(), logger ?? NullLogger.Instance, health ?? new HealthConditions());
+
+    /// <summary>Where the log reports conditions that affect readiness (disk full, commit failures).</summary>
+    public HealthConditions Health { get; }
 
     /// <summary>Address of the first record still kept on disk.</summary>
     public long BeginAddress => log.BeginAddress;

@@ -10,7 +10,7 @@ namespace AegisGuard.Storage.Parquet;
 /// position of the ingest log. Registering a flush's files and moving that position happen in one
 /// transaction, which is what makes a replay after a crash harmless.
 /// </summary>
-public sealed class Manifest
+public sealed partial class Manifest
 {
     private const string FlushedPosition = "flushed";
     private readonly SqliteDatabase database;

@@ -1,3 +1,4 @@
+using AegisGuard.Storage.Health;
 using AegisGuard.Storage.Parquet.Tables;
 using AegisGuard.Storage.Telemetry;
 using Microsoft.Extensions.Logging;
@@ -10,7 +11,7 @@ namespace AegisGuard.Storage.Parquet;
 /// written and read through one in-process DuckDB. Flushes come from the pipeline (one thread); compaction
 /// runs on its own writer; reads go through <see cref="Logs"/>.
 /// </summary>
-public sealed class TelemetryStore : IDisposable
+public sealed partial class TelemetryStore : IDisposable
 {
     private const string Fresh = "fresh";
     private readonly PartitionWriter flushWriter;
@@ -22,10 +23,12 @@ public sealed class TelemetryStore : IDisposable
     /// Opens the store in <paramref name="directory"/> (migrating the manifest). DuckDB may use
     /// <paramref name="memoryLimit"/> of memory and spills beyond it to <c>data/tmp</c>.
     /// </summary>
-    public TelemetryStore(DataDirectory directory, ILogger? logger = null, string memoryLimit = "512MB")
+    public TelemetryStore(DataDirectory directory, ILogger? logger = null, string memoryLimit = "512MB", HealthConditions? health = null)
     {
         ArgumentNullException.ThrowIfNull(directory);
         this.logger = logger ?? NullLogger.Instance;
+        Health = health ?? new HealthConditions();
+        Data = directory;
         TelemetryRoot = directory.TelemetryDir;
         Directory.CreateDirectory(TelemetryRoot);
         Manifest = new Manifest(directory.ManifestDb);
@@ -36,6 +39,12 @@ public sealed class TelemetryStore : IDisposable
         Logs = new LogStore(Manifest, Engine, TelemetryRoot);
         LogQueries = new LogQueryStore(Manifest, Engine, TelemetryRoot);
     }
+
+    /// <summary>Where this store reports conditions that affect readiness (damaged files, an unreadable manifest).</summary>
+    public HealthConditions Health { get; }
+
+    /// <summary>The data directory the store lives in.</summary>
+    public DataDirectory Data { get; }
 
     /// <summary>Root folder of the partitions.</summary>
     public string TelemetryRoot { get; }

@@ -6,6 +6,7 @@ using AegisGuard.Pipeline;
 using AegisGuard.Query.LogQl;
 using AegisGuard.Query.Logs;
 using AegisGuard.Storage;
+using AegisGuard.Storage.Health;
 using AegisGuard.Storage.IngestLog;
 using AegisGuard.Storage.Metadata;
 using AegisGuard.Storage.Parquet;
@@ -50,11 +51,14 @@ public static class AegisHost
             data.EnsureCreated();
             return data;
         });
+        builder.Services.AddSingleton(sp => new HealthConditions(sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton(sp => new MetadataStore(sp.GetRequiredService<DataDirectory>().MetaDb, sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton(sp => IngestLog.Open(sp.GetRequiredService<DataDirectory>().IngestDir,
             new IngestLogOptions { MinFreeDiskBytes = sp.GetRequiredService<IOptions<AegisOptions>>().Value.Ingest.MinFreeDiskBytes },
-            sp.GetRequiredService<ILogger<IngestLog>>()));
-        builder.Services.AddSingleton(sp => new TelemetryStore(sp.GetRequiredService<DataDirectory>(), sp.GetRequiredService<ILogger<TelemetryStore>>()));
+            sp.GetRequiredService<ILogger<IngestLog>>(),
+            sp.GetRequiredService<HealthConditions>()));
+        builder.Services.AddSingleton(sp => new TelemetryStore(sp.GetRequiredService<DataDirectory>(), sp.GetRequiredService<ILogger<TelemetryStore>>(),
+            health: sp.GetRequiredService<HealthConditions>()));
         builder.Services.AddSingleton(sp => sp.GetRequiredService<TelemetryStore>().Logs);
 
         builder.Services.AddHostedService<StartupInitializer>();

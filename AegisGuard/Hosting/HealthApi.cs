@@ -1,4 +1,5 @@
 using AegisGuard.Pipeline;
+using AegisGuard.Storage.Health;
 using AegisGuard.Storage.IngestLog;
 
 namespace AegisGuard.Hosting;
@@ -8,15 +9,26 @@ public static class HealthApi
 {
     public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/healthz", (IngestLog log, PipelineStatus pipeline) =>
+        routes.MapGet("/healthz", (IngestLog log, PipelineStatus pipeline, HealthConditions health) =>
             {
-                string? problem = log.UnavailableReason;
+                string? ingestProblem = log.UnavailableReason;
+                var conditions = health.Current;
+                var problems = conditions.Where(c => c.Impact == HealthImpact.NotReady).Select(ConditionReport.Of).ToList();
+                var warnings = conditions.Where(c => c.Impact == HealthImpact.Warning).Select(ConditionReport.Of).ToList();
+                if (ingestProblem is not null && !problems.Any(p => p.Component == IngestComponent))
+                {
+                    problems.Insert(0, new ConditionReport(IngestComponent, ingestProblem, null));
+                }
+
+                bool ready = problems.Count == 0;
                 var body = new HealthReport(
-                    problem is null ? "ready" : "degraded",
-                    problem is null ? "ok" : problem,
+                    ready ? "ready" : "degraded",
+                    ingestProblem ?? "ok",
+                    problems,
+                    warnings,
                     new PipelineReport(log.TailAddress - Math.Max(pipeline.FlushedUntil, log.BeginAddress), log.CommittedUntilAddress, pipeline.ReaderAddress, pipeline.FlushedUntil, pipeline.RowsWritten, pipeline.FilesWritten, pipeline.FlushFailures, pipeline.Quarantined, pipeline.LastFlushAt, pipeline.LastError),
                     RuntimeReport.Now());
-                return problem is null ? Results.Ok(body) : Results.Json(body, statusCode: StatusCodes.Status503ServiceUnavailable);
+                return ready ? Results.Ok(body) : Results.Json(body, statusCode: StatusCodes.Status503ServiceUnavailable);
             })
             .WithTags("Health")
             .WithSummary("Readiness and storage state")
@@ -26,12 +38,25 @@ public static class HealthApi
         return routes;
     }
 
+    private const string IngestComponent = "ingest";
+
     /// <summary>The health answer.</summary>
-    /// <param name="Status">ready or degraded.</param>
+    /// <param name="Status">ready (200), or degraded (503) while any problem is listed.</param>
     /// <param name="Ingest">ok, or why batches are refused (e.g. disk nearly full).</param>
+    /// <param name="Problems">What keeps the appliance from being ready, each with its reason and since when.</param>
+    /// <param name="Warnings">What a person should know while the appliance works (e.g. a damaged file moved aside).</param>
     /// <param name="Pipeline">Progress of the normalizer.</param>
     /// <param name="Runtime">Memory and garbage collection of the process.</param>
-    public sealed record HealthReport(string Status, string Ingest, PipelineReport Pipeline, RuntimeReport Runtime);
+    public sealed record HealthReport(string Status, string Ingest, IReadOnlyList<ConditionReport> Problems, IReadOnlyList<ConditionReport> Warnings, PipelineReport Pipeline, RuntimeReport Runtime);
+
+    /// <summary>One condition as /healthz lists it.</summary>
+    /// <param name="Component">What reports it, e.g. ingest-log, pipeline.write, storage.file:…</param>
+    /// <param name="Reason">What is wrong and what to do about it.</param>
+    /// <param name="Since">When it began (UTC), when known.</param>
+    public sealed record ConditionReport(string Component, string Reason, DateTime? Since)
+    {
+        public static ConditionReport Of(HealthCondition condition) => new(condition.Component, condition.Reason, condition.Since);
+    }
 
     /// <summary>Memory and garbage collection since start (GC pauses stop request handling, so they show in ack latency).</summary>
     /// <param name="WorkingSetBytes">Resident memory of the process (includes DuckDB's buffers).</param>
