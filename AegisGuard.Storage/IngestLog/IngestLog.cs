@@ -12,7 +12,7 @@ namespace AegisGuard.Storage.IngestLog;
 /// AutoCommit hung in tests here); appenders and the reader only ask it for one.
 /// This is the only type that knows about FASTER, so the log can be swapped (e.g. for Garnet's TsavoriteLog).
 /// </summary>
-public sealed class IngestLog : IAsyncDisposable
+public sealed partial class IngestLog : IAsyncDisposable
 {
     private readonly FasterLog log;
     private readonly IDevice device;
@@ -106,17 +106,19 @@ public sealed class IngestLog : IAsyncDisposable
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.CommitTimeout);
+        long address = -1;
         try
         {
-            long address = await log.EnqueueAsync(record, timeout.Token);
+            address = await log.EnqueueAsync(record, timeout.Token);
             commitRequests.Writer.TryWrite(true);
             await log.WaitForCommitAsync(address + 1, token: timeout.Token);
             return address;
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new IngestLogUnavailableException($"the ingest log did not commit within {options.CommitTimeout.TotalSeconds:0.#} s" +
-                (lastCommitError is null ? string.Empty : $": {lastCommitError}"));
+            string reason = $"the ingest log did not commit within {options.CommitTimeout.TotalSeconds:0.#} s" +
+                (lastCommitError is null ? string.Empty : $": {lastCommitError}");
+            throw address < 0 ? new IngestLogUnavailableException(reason) : new IngestLogCommitTimeoutException(reason, address);
         }
         catch (Exception ex) when (ex is not OperationCanceledException and not IngestLogUnavailableException)
         {

@@ -4,7 +4,7 @@ namespace AegisGuard.Storage.IngestLog;
 /// Thrown when a record could not be made durable (disk full, device error, commit timeout).
 /// The caller must not acknowledge the record: the ingest API answers 503.
 /// </summary>
-public sealed class IngestLogUnavailableException : Exception
+public class IngestLogUnavailableException : Exception
 {
     /// <summary>Creates the exception with a human reason.</summary>
     public IngestLogUnavailableException(string message) : base(message) { }

@@ -52,6 +52,40 @@ public sealed partial class MetadataStore
         command.ExecuteNonQuery();
     }
 
+    /// <summary>Remembers several accepted batches in one transaction (a flush's worth).</summary>
+    public void SaveIdempotency(IReadOnlyList<IdempotencyRecord> records)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        using var connection = Open();
+        using var transaction = connection.BeginTransaction();
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = """
+            INSERT OR REPLACE INTO idempotency (org_id, key, signal, body_sha256, batch_id, accepted, created_at)
+            VALUES ($org, $key, $signal, $sha, $batch, $accepted, $created)
+            """;
+        var org = command.Parameters.Add("$org", Microsoft.Data.Sqlite.SqliteType.Integer);
+        var key = command.Parameters.Add("$key", Microsoft.Data.Sqlite.SqliteType.Text);
+        var signal = command.Parameters.Add("$signal", Microsoft.Data.Sqlite.SqliteType.Text);
+        var sha = command.Parameters.Add("$sha", Microsoft.Data.Sqlite.SqliteType.Text);
+        var batch = command.Parameters.Add("$batch", Microsoft.Data.Sqlite.SqliteType.Text);
+        var accepted = command.Parameters.Add("$accepted", Microsoft.Data.Sqlite.SqliteType.Integer);
+        var created = command.Parameters.Add("$created", Microsoft.Data.Sqlite.SqliteType.Integer);
+        foreach (var record in records)
+        {
+            org.Value = record.OrgId;
+            key.Value = record.Key;
+            signal.Value = record.Signal;
+            sha.Value = record.BodySha256;
+            batch.Value = record.BatchId;
+            accepted.Value = record.Accepted;
+            created.Value = ToMillis(record.CreatedAt);
+            command.ExecuteNonQuery();
+        }
+
+        transaction.Commit();
+    }
+
     /// <summary>Deletes records older than <paramref name="before"/>; returns how many.</summary>
     public int PurgeIdempotency(DateTime before)
     {

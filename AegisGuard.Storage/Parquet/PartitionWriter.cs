@@ -17,6 +17,7 @@ internal sealed class PartitionWriter : IDisposable
     private readonly string telemetryRoot;
     private readonly DuckDBConnection connection;
     private readonly Dictionary<PartitionKey, StagedTable> staged = [];
+    private Dictionary<PartitionKey, StagedTable>? tentative;
     private long tablesCreated;
 
     public PartitionWriter(DuckDbEngine engine, string telemetryRoot)
@@ -26,47 +27,119 @@ internal sealed class PartitionWriter : IDisposable
     }
 
     /// <summary>
-    /// Appends <paramref name="rows"/> to the staging table of <paramref name="key"/> (created on first use). Staged rows
-    /// live in DuckDB's memory, not on the .NET heap: the normalizer stages every batch as it arrives, so a second's
-    /// worth of rows is not kept alive as objects the garbage collector must trace and copy until the flush.
+    /// Starts staging one batch of rows (possibly several partitions): everything staged until <see cref="CommitStaging"/>
+    /// is kept or, after <see cref="RollbackStaging"/>, forgotten as a whole — so a record is never half staged.
+    /// </summary>
+    public void BeginStaging()
+    {
+        if (tentative is not null)
+        {
+            throw new InvalidOperationException("staging already begun");
+        }
+
+        Execute("BEGIN TRANSACTION");
+        tentative = [];
+    }
+
+    /// <summary>
+    /// Appends <paramref name="rows"/> to the staging table of <paramref name="key"/> (created on first use) inside the
+    /// batch begun by <see cref="BeginStaging"/>. Staged rows live in DuckDB's memory, not on the .NET heap: the
+    /// normalizer stages every batch as it arrives, so a second's worth of rows is not kept alive as objects the garbage
+    /// collector must trace and copy until the flush.
     /// </summary>
     public void Stage<T>(ITableSchema<T> schema, PartitionKey key, List<T> rows)
         where T : TelemetryRow
     {
-        // One transaction per call: when anything fails, the staging table is as it was (rows and all) and the
-        // caller still holds the rows, so staging them again later cannot double them.
-        bool created = !staged.TryGetValue(key, out var table);
-        table ??= new StagedTable("stage_" + (++tablesCreated).ToString(CultureInfo.InvariantCulture));
-        var added = new StagedTable(table.Name);
-        Execute("BEGIN TRANSACTION");
-        try
+        var batch = tentative ?? throw new InvalidOperationException("call BeginStaging first");
+        if (!batch.TryGetValue(key, out var change))
         {
+            bool created = !staged.TryGetValue(key, out var table);
+            change = new StagedTable(table?.Name ?? "stage_" + (++tablesCreated).ToString(CultureInfo.InvariantCulture)) { Created = created };
             if (created)
             {
-                Execute($"CREATE TEMP TABLE {table.Name} ({schema.Columns})");
+                Execute($"CREATE TEMP TABLE {change.Name} ({schema.Columns})");
             }
 
-            using (var appender = connection.CreateAppender("temp", "main", table.Name))
+            batch[key] = change;
+        }
+
+        using (var appender = connection.CreateAppender("temp", "main", change.Name))
+        {
+            foreach (var row in rows)
             {
-                foreach (var row in rows)
+                schema.Append(appender.CreateRow(), key.OrgId, row);
+                change.Include(schema.TimeOf(row));
+            }
+        }
+
+        change.Rows += rows.Count;
+    }
+
+    /// <summary>Keeps what was staged since <see cref="BeginStaging"/>.</summary>
+    public void CommitStaging()
+    {
+        var batch = tentative ?? throw new InvalidOperationException("call BeginStaging first");
+        Execute("COMMIT");
+        tentative = null;
+        foreach (var (key, change) in batch)
+        {
+            if (!staged.TryGetValue(key, out var table))
+            {
+                table = new StagedTable(change.Name);
+                staged[key] = table;
+            }
+
+            if (change.Rows > 0)
+            {
+                table.Include(change.Min);
+                table.Include(change.Max);
+                table.Rows += change.Rows;
+            }
+        }
+    }
+
+    /// <summary>Forgets what was staged since <see cref="BeginStaging"/> (tables created for it included).</summary>
+    public void RollbackStaging()
+    {
+        if (tentative is null)
+        {
+            return;
+        }
+
+        tentative = null;
+        Execute("ROLLBACK");
+    }
+
+    /// <summary>
+    /// Whether the engine itself still stages rows: appends a canary row to a scratch table in a transaction that is
+    /// rolled back. When a batch fails to stage but this succeeds, the batch's own data is the problem (quarantine it);
+    /// when this fails too, the engine is (retry later).
+    /// </summary>
+    public bool ProbeEngine<T>(ITableSchema<T> schema, T canary)
+        where T : TelemetryRow
+    {
+        try
+        {
+            Execute("BEGIN TRANSACTION");
+            try
+            {
+                Execute($"CREATE TEMP TABLE stage_probe ({schema.Columns})");
+                using (var appender = connection.CreateAppender("temp", "main", "stage_probe"))
                 {
-                    schema.Append(appender.CreateRow(), key.OrgId, row);
-                    added.Include(schema.TimeOf(row));
+                    schema.Append(appender.CreateRow(), 0, canary);
                 }
             }
+            finally
+            {
+                Execute("ROLLBACK");
+            }
 
-            Execute("COMMIT");
+            return true;
         }
-        catch
+        catch (Exception ex) when (ex is DuckDBException or InvalidOperationException)
         {
-            Execute("ROLLBACK");
-            throw;
+            return false;
         }
-
-        staged[key] = table;
-        table.Include(added.Min);
-        table.Include(added.Max);
-        table.Rows += rows.Count;
     }
 
     /// <summary>True when <paramref name="key"/> has staged rows waiting for <see cref="WriteStaged"/>.</summary>
@@ -180,6 +253,9 @@ internal sealed class PartitionWriter : IDisposable
         public DateTime Max { get; private set; } = DateTime.MinValue;
 
         public long Rows { get; set; }
+
+        /// <summary>True when the table was created by the staging batch this describes.</summary>
+        public bool Created { get; init; }
 
         public void Include(DateTime time)
         {

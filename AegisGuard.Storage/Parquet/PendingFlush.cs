@@ -27,6 +27,12 @@ public sealed class PendingFlush
     /// <summary>Rows collected since the last flush (staged or not).</summary>
     public int RowCount { get; private set; }
 
+    /// <summary>Rows added since the last staging.</summary>
+    public int UnstagedCount { get; private set; }
+
+    /// <summary>True when rows wait to be staged.</summary>
+    public bool HasUnstaged => UnstagedCount > 0;
+
     /// <summary>True when no ingest log record is covered yet.</summary>
     public bool IsEmpty => FirstAddress < 0;
 
@@ -53,6 +59,44 @@ public sealed class PendingFlush
     /// <summary>Adds a RUM event of <paramref name="orgId"/>.</summary>
     public void Add(int orgId, RumEvent row) => Add(Rum, new PartitionKey(Signal.Rum, orgId, DateOnly.FromDateTime(row.Timestamp)), row);
 
+    /// <summary>The listed rows were staged: empties the lists (the keys stay, so the flush writes their partitions).</summary>
+    public void MarkStaged()
+    {
+        ClearLists();
+        UnstagedCount = 0;
+    }
+
+    /// <summary>Drops the rows not staged yet (a batch that cannot be staged and was set aside instead).</summary>
+    public void DropUnstaged()
+    {
+        ClearLists();
+        RowCount -= UnstagedCount;
+        UnstagedCount = 0;
+    }
+
+    private void ClearLists()
+    {
+        foreach (var rows in Logs.Values)
+        {
+            rows.Clear();
+        }
+
+        foreach (var rows in Metrics.Values)
+        {
+            rows.Clear();
+        }
+
+        foreach (var rows in Spans.Values)
+        {
+            rows.Clear();
+        }
+
+        foreach (var rows in Rum.Values)
+        {
+            rows.Clear();
+        }
+    }
+
     /// <summary>Starts over after a successful flush.</summary>
     public void Clear()
     {
@@ -63,6 +107,7 @@ public sealed class PendingFlush
         FirstAddress = -1;
         NextAddress = 0;
         RowCount = 0;
+        UnstagedCount = 0;
     }
 
     private void Add<T>(Dictionary<PartitionKey, List<T>> partitions, PartitionKey key, T row)
@@ -75,5 +120,6 @@ public sealed class PendingFlush
 
         rows.Add(row);
         RowCount++;
+        UnstagedCount++;
     }
 }

@@ -70,13 +70,55 @@ public sealed partial class TelemetryStore : IDisposable
     /// batch, so pending rows do not pile up on the .NET heap (their garbage collection was most of ingestion's tail
     /// latency). Single-threaded, like <see cref="Flush"/>.
     /// </summary>
+    /// <remarks>
+    /// All of it or nothing: when staging throws, nothing of this call is staged and the rows stay listed in
+    /// <paramref name="flush"/> (the caller may drop them with <see cref="PendingFlush.DropUnstaged"/>).
+    /// </remarks>
     public void Stage(PendingFlush flush)
     {
         ArgumentNullException.ThrowIfNull(flush);
-        StageAll(LogTable.Instance, flush.Logs);
-        StageAll(MetricTable.Instance, flush.Metrics);
-        StageAll(SpanTable.Instance, flush.Spans);
-        StageAll(RumTable.Instance, flush.Rum);
+        if (!flush.HasUnstaged)
+        {
+            return;
+        }
+
+        flushWriter.BeginStaging();
+        try
+        {
+            StageAll(LogTable.Instance, flush.Logs);
+            StageAll(MetricTable.Instance, flush.Metrics);
+            StageAll(SpanTable.Instance, flush.Spans);
+            StageAll(RumTable.Instance, flush.Rum);
+            flushWriter.CommitStaging();
+        }
+        catch
+        {
+            flushWriter.RollbackStaging();
+            throw;
+        }
+
+        flush.MarkStaged();
+    }
+
+    /// <summary>
+    /// Whether DuckDB still stages rows at all (a canary row, rolled back). Tells a batch whose own data cannot be
+    /// staged (quarantine it) from an engine that cannot stage anything (retry later).
+    /// </summary>
+    public bool EngineAcceptsRows() => flushWriter.ProbeEngine(LogTable.Instance, new LogRecord
+    {
+        Timestamp = DateTime.UnixEpoch,
+        ReceivedAt = DateTime.UnixEpoch,
+        Service = "probe",
+        Level = "info",
+        Message = "probe",
+        AttributesJson = "{}",
+    });
+
+    /// <summary>Forgets every staged row (the pipeline restarts and will read them from the ingest log again).</summary>
+    public void DiscardStaged()
+    {
+        flushWriter.RollbackStaging();
+        flushWriter.ReleaseStaged();
     }
 
     /// <summary>
@@ -212,7 +254,6 @@ public sealed partial class TelemetryStore : IDisposable
             if (rows.Count > 0)
             {
                 flushWriter.Stage(schema, key, rows);
-                rows.Clear(); // the key stays: Flush writes the partition from its staging table
             }
         }
     }

@@ -22,6 +22,8 @@ public static class AuditActions
     public const string RoleChanged = "role.changed";
     public const string SettingsChanged = "settings.changed";
     public const string OrgCreated = "org.created";
+    public const string QuarantineReplayed = "quarantine.replayed";
+    public const string QuarantineDiscarded = "quarantine.discarded";
 
     /// <summary>Outcomes.</summary>
     public static class Outcomes

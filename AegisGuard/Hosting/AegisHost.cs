@@ -80,6 +80,7 @@ public static class AegisHost
 
         app.MapHealthApi();
         app.MapIngestApi();
+        app.MapPipelineApi();
         app.MapLogsApi();
         app.MapLogQlApi();
         app.MapIdentityApi();

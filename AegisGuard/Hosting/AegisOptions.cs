@@ -49,6 +49,23 @@ public sealed class IngestOptions
     /// <summary>Refuse appends (503) when the data disk has less free space than this.</summary>
     [Range(0, long.MaxValue)]
     public long MinFreeDiskBytes { get; set; } = 256L * 1024 * 1024;
+
+    /// <summary>
+    /// Request bodies (raw and decompressed) held in memory at once across all ingestion requests, counted before
+    /// authentication; a request that would exceed it gets 503 + Retry-After instead of being read.
+    /// </summary>
+    [Range(1024 * 1024, long.MaxValue)]
+    public long MaxInFlightBytes { get; set; } = 256L * 1024 * 1024;
+
+    /// <summary>Accepted bytes not yet in Parquet beyond which ingestion answers 503 + Retry-After (backpressure).</summary>
+    [Range(1024 * 1024, long.MaxValue)]
+    public long MaxBacklogBytes { get; set; } = 512L * 1024 * 1024;
+
+    /// <summary>
+    /// How long the oldest accepted batch may wait to become queryable before ingestion answers 503 + Retry-After, so a
+    /// 202 keeps meaning "queryable within seconds".
+    /// </summary>
+    public TimeSpan MaxBacklogAge { get; set; } = TimeSpan.FromSeconds(15);
 }
 
 /// <summary>How the normalizer batches rows into Parquet files.</summary>
@@ -70,4 +87,9 @@ public sealed class PipelineOptions
 
     /// <summary>How long files replaced by compaction stay on disk for queries already reading them.</summary>
     public TimeSpan CompactionGrace { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// The pipeline counts as stalled (not ready) when accepted data waits and nothing was stored for this long.
+    /// </summary>
+    public TimeSpan StallAfter { get; set; } = TimeSpan.FromSeconds(15);
 }

@@ -11,8 +11,10 @@ public static class IngestApi
         services.AddSingleton<MetricBatchDecoder>();
         services.AddSingleton<SpanBatchDecoder>();
         services.AddSingleton<RumBatchDecoder>();
+        services.AddSingleton<BatchDecoders>();
         services.AddSingleton<IngestRateLimiter>();
         services.AddSingleton<IdempotencyGuard>();
+        services.AddSingleton<IngestMemoryBudget>();
         services.AddSingleton<IngestHandler>();
         return services;
     }

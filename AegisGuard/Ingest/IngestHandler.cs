@@ -4,6 +4,7 @@ using AegisGuard.Identity.ApiKeys;
 using AegisGuard.Identity.Network;
 using AegisGuard.Ingest.Schema;
 using AegisGuard.Orgs;
+using AegisGuard.Pipeline;
 using AegisGuard.Storage.IngestLog;
 using AegisGuard.Storage.Metadata;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -13,14 +14,18 @@ using Microsoft.Net.Http.Headers;
 namespace AegisGuard.Ingest;
 
 /// <summary>
-/// One signed batch, checked in order — content type → key → IP allowlist → size → signature (constant time) → scope →
-/// decompression → idempotency → schema → rate limit — then appended to the ingest log as ONE record.
+/// One signed batch, checked in order — content type → key (unknown or revoked: 401 before the body is read) → IP
+/// allowlist → size → memory budget → signature (constant time) → scope → decompression → idempotency → backpressure →
+/// decode, validate and scrub → rate limit — then appended to the ingest log as ONE record holding the scrubbed rows.
 /// The 202 is sent only after the log says the record is durable; every refusal leaves nothing behind.
 /// </summary>
 public sealed partial class IngestHandler(
     ApiKeyService keys,
     IngestRateLimiter rateLimiter,
     IdempotencyGuard idempotency,
+    IngestMemoryBudget memory,
+    BacklogMonitor backlog,
+    PiiScrubbers scrubbers,
     IngestLog log,
     IOptions<AegisOptions> options,
     TimeProvider time,
@@ -32,7 +37,6 @@ public sealed partial class IngestHandler(
     public const string SignatureHeader = "x-signature";
     public const string IdempotencyHeader = "x-idempotency-key";
     private const string SignaturePrefix = "sha256=";
-    private static readonly byte[] DecoySecret = RandomNumberGenerator.GetBytes(32);
 
     public async Task<IResult> HandleAsync(HttpContext http, IBatchDecoder decoder, CancellationToken cancellationToken)
     {
@@ -51,8 +55,26 @@ public sealed partial class IngestHandler(
         }
 
         string? keyId = request.Headers[KeyHeader];
-        var key = string.IsNullOrEmpty(keyId) ? null : keys.Resolve(keyId);
-        if (key is { Revoked: false } && orgs.Find(key.OrgId) is { Allowlist.IsEmpty: false } org && !org.Allowlist.Allows(ips.Resolve(http)))
+        ResolvedApiKey? key;
+        try
+        {
+            key = string.IsNullOrEmpty(keyId) ? null : keys.Resolve(keyId);
+        }
+        catch (CryptographicException ex)
+        {
+            LogKeyRingFailed(logger, ex);
+            return IngestProblems.Unavailable(http, "the key ring in data/keys cannot decrypt this API key's secret (missing or replaced); restore data/keys from the backup taken with meta.db");
+        }
+
+        // Key ids are not secrets (they travel in every request): refusing an unknown or revoked one before reading the
+        // body keeps unauthenticated senders from making the server buffer megabytes each.
+        if (key is not { Revoked: false })
+        {
+            LogRejectedSignature(logger, keyId ?? "(none)");
+            return IngestProblems.Unauthorized();
+        }
+
+        if (orgs.Find(key.OrgId) is { Allowlist.IsEmpty: false } org && !org.Allowlist.Allows(ips.Resolve(http)))
         {
             return IngestProblems.Forbidden("This address is not in the organisation's IP allowlist.");
         }
@@ -62,43 +84,41 @@ public sealed partial class IngestHandler(
             return IngestProblems.TooLarge($"The body is {request.ContentLength} bytes; the limit is {limits.MaxBodyBytes}.");
         }
 
-        using var raw = await RequestBodyReader.ReadAsync(request, limits.MaxBodyBytes, IngestEnvelope.HeaderSize, cancellationToken);
-        if (raw is null)
+        using var raw = await RequestBodyReader.ReadAsync(request, limits.MaxBodyBytes, memory, cancellationToken);
+        switch (raw.Problem)
         {
-            return IngestProblems.TooLarge($"The body exceeds the limit of {limits.MaxBodyBytes} bytes.");
+            case BodyReadProblem.TooLarge:
+                return IngestProblems.TooLarge($"The body exceeds the limit of {limits.MaxBodyBytes} bytes.");
+            case BodyReadProblem.Busy:
+                return IngestProblems.Busy(http, "too many request bytes are being received at once");
         }
 
+        var body = raw.Buffer!.Memory;
         var now = time.GetUtcNow().UtcDateTime;
-        if (!SignatureMatches(key, request.Headers[SignatureHeader], raw.Array.AsSpan(IngestEnvelope.HeaderSize, raw.Length), now))
+        if (!SignatureMatches(key, request.Headers[SignatureHeader], body.Span, now))
         {
             LogRejectedSignature(logger, keyId ?? "(none)");
             return IngestProblems.Unauthorized();
         }
 
-        if (!key!.HasScope(ApiKeyScopes.Ingest))
+        if (!key.HasScope(ApiKeyScopes.Ingest))
         {
             return IngestProblems.Forbidden("This API key lacks the ingest scope.");
         }
 
         keys.NoteUse(key);
 
-        using var inflated = encoding == "gzip" ? RequestBodyReader.Gunzip(raw.Array, IngestEnvelope.HeaderSize, raw.Length, limits.MaxDecompressedBytes, IngestEnvelope.HeaderSize) : null;
+        using var inflated = encoding == "gzip" ? RequestBodyReader.Gunzip(body, limits.MaxDecompressedBytes, memory) : null;
         if (inflated is { Buffer: null })
         {
-            return inflated.Error is null
-                ? IngestProblems.TooLarge($"The decompressed body exceeds the limit of {limits.MaxDecompressedBytes} bytes.")
-                : IngestProblems.BadRequest(inflated.Error);
+            return inflated.IsBusy
+                ? IngestProblems.Busy(http, "too many request bytes are being decompressed at once")
+                : inflated.Error is null
+                    ? IngestProblems.TooLarge($"The decompressed body exceeds the limit of {limits.MaxDecompressedBytes} bytes.")
+                    : IngestProblems.BadRequest(inflated.Error);
         }
 
-        // The record is the body with the envelope header written into the reserved bytes in front of it.
-        var body = inflated?.Buffer ?? raw;
-        byte[] record = body.Array;
-        int payloadLength = body.Length;
-        if (IngestEnvelope.HeaderSize + payloadLength > log.MaxRecordBytes)
-        {
-            return IngestProblems.TooLarge($"The batch is {payloadLength} bytes; the largest the log takes is {log.MaxRecordBytes - IngestEnvelope.HeaderSize}.");
-        }
-
+        var json = inflated?.Buffer!.Memory ?? body;
         string? idempotencyKey = request.Headers[IdempotencyHeader];
         if (idempotencyKey is not null && (idempotencyKey.Length is 0 or > 128 || idempotencyKey.Any(char.IsControl)))
         {
@@ -107,67 +127,120 @@ public sealed partial class IngestHandler(
 
         if (idempotencyKey is null)
         {
-            return await AcceptAsync(http, decoder, key.OrgId, record, payloadLength, now, null, cancellationToken);
+            return await AcceptAsync(http, decoder, key.OrgId, json, now, null, cancellationToken);
         }
 
         using (await idempotency.LockAsync(key.OrgId, idempotencyKey, cancellationToken))
         {
-            string bodyHash = Convert.ToHexStringLower(SHA256.HashData(record.AsSpan(IngestEnvelope.HeaderSize, payloadLength)));
-            string signal = decoder.ItemsProperty;
+            byte[] bodyHash = SHA256.HashData(body.Span);
+            var stamp = new IdempotencyStamp(idempotencyKey, bodyHash);
             var previous = idempotency.Find(key.OrgId, idempotencyKey, now - limits.IdempotencyWindow);
             if (previous is not null)
             {
-                if (previous.BodySha256 == bodyHash && previous.Signal == signal)
+                if (previous.Record.BodySha256 != stamp.BodySha256Hex || previous.Record.Signal != decoder.ItemsProperty)
                 {
-                    http.Response.Headers["x-idempotent-replay"] = "true";
-                    return Accepted(previous.Accepted, previous.BatchId);
+                    return IngestProblems.Conflict($"x-idempotency-key '{idempotencyKey}' was already used within {limits.IdempotencyWindow.TotalHours:0} h for a different batch; use a new key for new data.");
                 }
 
-                return IngestProblems.Conflict($"x-idempotency-key '{idempotencyKey}' was already used within {limits.IdempotencyWindow.TotalHours:0} h for a different batch; use a new key for new data.");
+                if (!previous.Uncertain || await log.WaitUntilDurableAsync(previous.Address, TimeSpan.FromSeconds(2), cancellationToken))
+                {
+                    if (previous.Uncertain)
+                    {
+                        idempotency.Settle(previous);
+                    }
+
+                    http.Response.Headers["x-idempotent-replay"] = "true";
+                    return Accepted(previous.Record.Accepted, previous.Record.BatchId);
+                }
+
+                // The first attempt's commit timed out and has not completed yet: it may still become durable, so it must
+                // not be appended again. The client retries once it is settled either way.
+                return IngestProblems.Unavailable(http, "the first request with this x-idempotency-key is still being made durable");
             }
 
-            return await AcceptAsync(http, decoder, key.OrgId, record, payloadLength, now,
-                accepted => idempotency.Save(new IdempotencyRecord
-                {
-                    OrgId = key.OrgId,
-                    Key = idempotencyKey,
-                    Signal = signal,
-                    BodySha256 = bodyHash,
-                    BatchId = accepted.BatchId,
-                    Accepted = accepted.Accepted,
-                    CreatedAt = now,
-                }),
-                cancellationToken);
+            return await AcceptAsync(http, decoder, key.OrgId, json, now, stamp, cancellationToken);
         }
     }
 
-    private async Task<IResult> AcceptAsync(HttpContext http, IBatchDecoder decoder, int orgId, byte[] record, int payloadLength, DateTime now,
-        Action<IngestAccepted>? onAccepted, CancellationToken cancellationToken)
+    private async Task<IResult> AcceptAsync(HttpContext http, IBatchDecoder decoder, int orgId, ReadOnlyMemory<byte> json, DateTime now,
+        IdempotencyStamp? stamp, CancellationToken cancellationToken)
     {
         var limits = options.Value.Ingest;
-        var context = new DecodeContext { ReceivedAt = now, OldestAllowed = now - limits.MaxEventAge, NewestAllowed = now + limits.MaxFutureSkew };
-        var payload = record.AsMemory(IngestEnvelope.HeaderSize, payloadLength);
-        var checkedBatch = decoder.Validate(payload, context);
-        switch (checkedBatch.Outcome)
+        if (backlog.RefuseReason(out var wait) is { } behind)
+        {
+            return IngestProblems.Busy(http, behind, wait);
+        }
+
+        if (log.UnavailableReason is { } down)
+        {
+            return IngestProblems.Unavailable(http, down);
+        }
+
+        OrgEntry? org;
+        try
+        {
+            org = orgs.Find(orgId);
+        }
+        catch (CryptographicException ex)
+        {
+            LogKeyRingFailed(logger, ex);
+            return IngestProblems.Unavailable(http, "the key ring in data/keys cannot decrypt the org's PII key (missing or replaced); restore data/keys from the backup taken with meta.db");
+        }
+
+        if (org is null)
+        {
+            return IngestProblems.Unauthorized();
+        }
+
+        // Decoded, validated and scrubbed once, here: the log holds only what may be stored, so no record can fail
+        // the pipeline later and no unscrubbed value reaches the disk.
+        var context = new DecodeContext
+        {
+            ReceivedAt = now,
+            OldestAllowed = now - limits.MaxEventAge,
+            NewestAllowed = now + limits.MaxFutureSkew,
+            Scrub = scrubbers.For(org).Scrub,
+        };
+        var decoded = decoder.DecodeRows(json, context);
+        switch (decoded.Outcome)
         {
             case DecodeOutcome.Malformed:
-                return IngestProblems.BadRequest(checkedBatch.Problem!);
+                return IngestProblems.BadRequest(decoded.Problem!);
             case DecodeOutcome.TooManyItems:
-                return IngestProblems.TooLarge(checkedBatch.Problem!);
+                return IngestProblems.TooLarge(decoded.Problem!);
             case DecodeOutcome.Invalid:
                 return IngestProblems.Invalid(decoder, context);
         }
 
-        if (!rateLimiter.TryAcquire(orgId, Math.Max(1, checkedBatch.ItemCount), out var retryAfter))
+        if (!rateLimiter.TryAcquire(orgId, Math.Max(1, decoded.ItemCount), out var retryAfter))
         {
             return IngestProblems.TooManyRequests(http, retryAfter);
         }
 
         var batchId = Guid.CreateVersion7();
-        new IngestEnvelope(decoder.Signal, orgId, now, batchId, checkedBatch.ItemCount).WriteHeader(record);
+        var envelope = new IngestEnvelope(decoder.Signal, orgId, now, batchId, decoded.ItemCount);
+        using var record = new RecordBuffer(Math.Max(4096, json.Length / 2));
+        envelope.WriteRecord(record, stamp, decoded.Rows);
+        if (record.WrittenCount > log.MaxRecordBytes)
+        {
+            return IngestProblems.TooLarge($"The batch takes {record.WrittenCount} bytes once decoded; the largest the log takes is {log.MaxRecordBytes}. Send fewer items per request.");
+        }
+
+        var accepted = new IngestAccepted(decoded.ItemCount, batchId.ToString("N"));
+        long address;
         try
         {
-            await log.AppendAsync(record.AsMemory(0, IngestEnvelope.HeaderSize + payloadLength), cancellationToken);
+            address = await log.AppendAsync(record.WrittenMemory, cancellationToken);
+        }
+        catch (IngestLogCommitTimeoutException ex)
+        {
+            if (stamp is not null)
+            {
+                idempotency.Remember(StampRecord(orgId, decoder, stamp, accepted, now), ex.Address, uncertain: true);
+            }
+
+            LogAppendFailed(logger, ex);
+            return IngestProblems.Unavailable(http, ex.Message);
         }
         catch (IngestLogUnavailableException ex)
         {
@@ -175,10 +248,26 @@ public sealed partial class IngestHandler(
             return IngestProblems.Unavailable(http, ex.Message);
         }
 
-        var accepted = new IngestAccepted(checkedBatch.ItemCount, batchId.ToString("N"));
-        onAccepted?.Invoke(accepted);
+        backlog.NoteAccepted(address);
+        if (stamp is not null)
+        {
+            idempotency.Remember(StampRecord(orgId, decoder, stamp, accepted, now), address);
+        }
+
         return Accepted(accepted.Accepted, accepted.BatchId);
     }
+
+    /// <summary>The idempotency record a stamp stands for (what meta.db keeps once the batch is stored).</summary>
+    internal static IdempotencyRecord StampRecord(int orgId, IBatchDecoder decoder, IdempotencyStamp stamp, IngestAccepted accepted, DateTime at) => new()
+    {
+        OrgId = orgId,
+        Key = stamp.Key,
+        Signal = decoder.ItemsProperty,
+        BodySha256 = stamp.BodySha256Hex,
+        BatchId = accepted.BatchId,
+        Accepted = accepted.Accepted,
+        CreatedAt = at,
+    };
 
     private static JsonHttpResult<IngestAccepted> Accepted(int count, string batchId) =>
         TypedResults.Json(new IngestAccepted(count, batchId), IngestJsonContext.Default.IngestAccepted, statusCode: StatusCodes.Status202Accepted);
@@ -187,11 +276,8 @@ public sealed partial class IngestHandler(
         MediaTypeHeaderValue.TryParse(contentType, out var parsed) &&
         parsed.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>
-    /// Checks the HMAC in constant time. Unknown and revoked keys run the same HMAC against a decoy secret, so
-    /// neither the body nor the timing of the 401 tells them apart from a bad signature.
-    /// </summary>
-    private static bool SignatureMatches(ResolvedApiKey? key, string? header, ReadOnlySpan<byte> body, DateTime now)
+    /// <summary>Checks the HMAC in constant time.</summary>
+    private static bool SignatureMatches(ResolvedApiKey key, string? header, ReadOnlySpan<byte> body, DateTime now)
     {
         Span<byte> presented = stackalloc byte[HMACSHA256.HashSizeInBytes];
         bool wellFormed = header is not null &&
@@ -199,18 +285,14 @@ public sealed partial class IngestHandler(
             header.Length == SignaturePrefix.Length + (2 * HMACSHA256.HashSizeInBytes) &&
             Convert.FromHexString(header.AsSpan(SignaturePrefix.Length), presented, out _, out int written) == System.Buffers.OperationStatus.Done &&
             written == HMACSHA256.HashSizeInBytes;
-        if (key is null || key.Revoked)
-        {
-            Span<byte> decoy = stackalloc byte[HMACSHA256.HashSizeInBytes];
-            HMACSHA256.HashData(DecoySecret, body, decoy);
-            return false;
-        }
-
         return key.VerifySignature(body, presented, now) && wellFormed;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Rejected an ingestion request for key {KeyId}: bad or missing signature, or unknown/revoked key")]
     private static partial void LogRejectedSignature(ILogger logger, string keyId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The key ring cannot decrypt a stored secret; answered 503")]
+    private static partial void LogKeyRingFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not make a batch durable; answered 503")]
     private static partial void LogAppendFailed(ILogger logger, Exception exception);

@@ -39,6 +39,20 @@ internal static class IngestProblems
             detail: $"The batch was NOT accepted: {reason}. Nothing was stored; retry later.");
     }
 
+    /// <summary>
+    /// 503 + Retry-After while the appliance takes no more (backpressure: the backlog or the memory for request bodies
+    /// is at its bound). Nothing was stored; the same request can be retried as is.
+    /// </summary>
+    public static IResult Busy(HttpContext http, string reason, TimeSpan? retryAfter = null)
+    {
+        int seconds = (int)Math.Clamp(Math.Ceiling((retryAfter ?? TimeSpan.FromSeconds(1)).TotalSeconds), 1, 60);
+        http.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return TypedResults.Problem(
+            statusCode: StatusCodes.Status503ServiceUnavailable,
+            title: "Busy",
+            detail: $"The batch was NOT accepted: {reason}. Nothing was stored; retry the same request after {seconds} s.");
+    }
+
     /// <summary>422 naming each invalid item and field; the whole batch was rejected.</summary>
     public static IResult Invalid(IBatchDecoder decoder, DecodeContext context)
     {

@@ -4,49 +4,62 @@ using System.IO.Compression;
 namespace AegisGuard.Ingest;
 
 /// <summary>
-/// Reads a request body with hard size limits into pooled memory, leaving <c>reserve</c> free bytes in front of it
-/// so the ingest log record (header + body) is built without another copy. Bodies are up to megabytes: renting
-/// them keeps them off the large-object heap, which otherwise grows with every batch.
+/// Reads a request body with hard size limits into memory counted against the <see cref="IngestMemoryBudget"/>. Small
+/// bodies use pooled arrays; bodies over <see cref="RecordBuffer.MaxPooledBytes"/> use plain arrays the garbage
+/// collector gives back after a burst (the shared pool kept 1 GB after 48 parallel 16 MiB posts).
 /// </summary>
 internal static class RequestBodyReader
 {
-    /// <summary>The body in <c>Array[reserve..reserve+Length]</c>, or null when it exceeds <paramref name="maxBytes"/>.</summary>
-    public static async Task<PooledBuffer?> ReadAsync(HttpRequest request, int maxBytes, int reserve, CancellationToken cancellationToken)
+    private const int Step = 64 * 1024;
+
+    /// <summary>
+    /// The body, or why there is none: too large (<see cref="BodyRead.TooLarge"/>) or over the memory budget
+    /// (<see cref="BodyRead.Busy"/>).
+    /// </summary>
+    public static async Task<BodyRead> ReadAsync(HttpRequest request, int maxBytes, IngestMemoryBudget budget, CancellationToken cancellationToken)
     {
         long? declared = request.ContentLength;
         if (declared > maxBytes)
         {
-            return null;
+            return BodyRead.TooLarge;
         }
 
-        var buffer = new PooledBuffer(reserve + (int)(declared ?? 64 * 1024));
-        int length = 0;
+        var buffer = BudgetedBuffer.TryCreate(budget, (int)(declared ?? Step));
+        if (buffer is null)
+        {
+            return BodyRead.Busy;
+        }
+
         try
         {
             while (true)
             {
-                if (reserve + length == buffer.Array.Length)
+                if (buffer.Length == buffer.Capacity)
                 {
-                    if (length > maxBytes)
+                    if (buffer.Length > maxBytes)
                     {
                         buffer.Dispose();
-                        return null;
+                        return BodyRead.TooLarge;
                     }
 
-                    buffer.Grow(reserve + Math.Min(maxBytes + 1, Math.Max(length * 2, 64 * 1024)), reserve + length);
+                    if (!buffer.TryGrow(Math.Min(maxBytes + 1, Math.Max(buffer.Length * 2, Step))))
+                    {
+                        buffer.Dispose();
+                        return BodyRead.Busy;
+                    }
                 }
 
-                int read = await request.Body.ReadAsync(buffer.Array.AsMemory(reserve + length), cancellationToken);
+                int read = await request.Body.ReadAsync(buffer.Array.AsMemory(buffer.Length, buffer.Capacity - buffer.Length), cancellationToken);
                 if (read == 0)
                 {
                     break;
                 }
 
-                length += read;
-                if (length > maxBytes)
+                buffer.Length += read;
+                if (buffer.Length > maxBytes)
                 {
                     buffer.Dispose();
-                    return null;
+                    return BodyRead.TooLarge;
                 }
             }
         }
@@ -56,86 +69,196 @@ internal static class RequestBodyReader
             throw;
         }
 
-        buffer.Length = length;
-        return buffer;
+        return new BodyRead(buffer, BodyReadProblem.None);
     }
 
-    /// <summary>Decompresses a gzip body into a pooled buffer with <paramref name="reserve"/> free bytes in front.</summary>
-    public static GunzipResult Gunzip(byte[] source, int offset, int length, int maxBytes, int reserve)
+    /// <summary>Decompresses a gzip body, counting the output against <paramref name="budget"/>.</summary>
+    public static GunzipResult Gunzip(ReadOnlyMemory<byte> source, int maxBytes, IngestMemoryBudget budget)
     {
-        var buffer = new PooledBuffer(reserve + Math.Min(maxBytes + 1, Math.Max(length * 4, 64 * 1024)));
+        var buffer = BudgetedBuffer.TryCreate(budget, Math.Min(maxBytes + 1, Math.Max(source.Length * 4, Step)));
+        if (buffer is null)
+        {
+            return GunzipResult.Busy;
+        }
+
         try
         {
-            using var input = new GZipStream(new MemoryStream(source, offset, length, writable: false), CompressionMode.Decompress);
-            int total = 0;
+            using var input = new GZipStream(new ReadOnlyMemoryStream(source), CompressionMode.Decompress);
             while (true)
             {
-                if (reserve + total == buffer.Array.Length)
+                if (buffer.Length == buffer.Capacity)
                 {
-                    if (total > maxBytes)
+                    if (buffer.Length > maxBytes)
                     {
                         buffer.Dispose();
                         return GunzipResult.TooLarge;
                     }
 
-                    buffer.Grow(reserve + Math.Min(maxBytes + 1, total * 2), reserve + total);
+                    if (!buffer.TryGrow(Math.Min(maxBytes + 1, buffer.Length * 2)))
+                    {
+                        buffer.Dispose();
+                        return GunzipResult.Busy;
+                    }
                 }
 
-                int read = input.Read(buffer.Array, reserve + total, buffer.Array.Length - reserve - total);
+                int read = input.Read(buffer.Array, buffer.Length, buffer.Capacity - buffer.Length);
                 if (read == 0)
                 {
                     break;
                 }
 
-                total += read;
-                if (total > maxBytes)
+                buffer.Length += read;
+                if (buffer.Length > maxBytes)
                 {
                     buffer.Dispose();
                     return GunzipResult.TooLarge;
                 }
             }
 
-            buffer.Length = total;
-            return new GunzipResult(buffer, null);
+            return new GunzipResult(buffer, null, false);
         }
         catch (InvalidDataException ex)
         {
             buffer.Dispose();
-            return new GunzipResult(null, $"the body is not valid gzip: {ex.Message}");
+            return new GunzipResult(null, $"the body is not valid gzip: {ex.Message}", false);
         }
+    }
+
+    /// <summary>A read-only stream over memory (MemoryStream needs an array).</summary>
+    private sealed class ReadOnlyMemoryStream(ReadOnlyMemory<byte> memory) : Stream
+    {
+        private int position;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => memory.Length;
+
+        public override long Position { get => position; set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            int n = Math.Min(buffer.Length, memory.Length - position);
+            memory.Span.Slice(position, n).CopyTo(buffer);
+            position += n;
+            return n;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
 
-/// <summary>An array rented from the shared pool, returned on dispose; <see cref="Length"/> counts the payload after the reserve.</summary>
-internal sealed class PooledBuffer(int minimumLength) : IDisposable
+/// <summary>Why a body could not be read.</summary>
+internal enum BodyReadProblem
 {
-    public byte[] Array { get; private set; } = ArrayPool<byte>.Shared.Rent(minimumLength);
+    None,
+    TooLarge,
+    Busy,
+}
+
+/// <summary>A body that was read (<see cref="Buffer"/>), or the problem.</summary>
+internal sealed record BodyRead(BudgetedBuffer? Buffer, BodyReadProblem Problem) : IDisposable
+{
+    public static readonly BodyRead TooLarge = new(null, BodyReadProblem.TooLarge);
+
+    public static readonly BodyRead Busy = new(null, BodyReadProblem.Busy);
+
+    public void Dispose() => Buffer?.Dispose();
+}
+
+/// <summary>
+/// Bytes in memory counted against the ingest memory budget; <see cref="Length"/> bytes of <see cref="Array"/> are used.
+/// </summary>
+internal sealed class BudgetedBuffer : IDisposable
+{
+    private readonly IngestMemoryBudget budget;
+
+    private BudgetedBuffer(IngestMemoryBudget budget, int capacity)
+    {
+        this.budget = budget;
+        Array = Rent(capacity);
+        Capacity = capacity;
+    }
+
+    public byte[] Array { get; private set; }
+
+    /// <summary>Usable bytes (the rented array may be longer; only these are reserved).</summary>
+    public int Capacity { get; private set; }
 
     public int Length { get; set; }
 
-    /// <summary>Moves to a larger rented array, keeping the first <paramref name="used"/> bytes.</summary>
-    public void Grow(int minimumLength, int used)
+    public ReadOnlyMemory<byte> Memory => Array.AsMemory(0, Length);
+
+    public static BudgetedBuffer? TryCreate(IngestMemoryBudget budget, int capacity)
     {
-        byte[] larger = ArrayPool<byte>.Shared.Rent(minimumLength);
-        Buffer.BlockCopy(Array, 0, larger, 0, used);
-        ArrayPool<byte>.Shared.Return(Array);
+        capacity = Math.Max(capacity, 256);
+        return budget.TryReserve(capacity) ? new BudgetedBuffer(budget, capacity) : null;
+    }
+
+    /// <summary>Moves to a larger buffer keeping the bytes; false (unchanged) when the budget refuses the growth.</summary>
+    public bool TryGrow(int capacity)
+    {
+        if (capacity <= Capacity)
+        {
+            return true;
+        }
+
+        if (!budget.TryReserve(capacity - Capacity))
+        {
+            return false;
+        }
+
+        byte[] larger = Rent(capacity);
+        Buffer.BlockCopy(Array, 0, larger, 0, Length);
+        Return(Array);
         Array = larger;
+        Capacity = capacity;
+        return true;
     }
 
     public void Dispose()
     {
-        if (Array.Length > 0)
+        if (Capacity > 0)
         {
-            ArrayPool<byte>.Shared.Return(Array);
+            budget.Release(Capacity);
+            Return(Array);
             Array = [];
+            Capacity = 0;
+            Length = 0;
+        }
+    }
+
+    private static byte[] Rent(int length) =>
+        length <= RecordBuffer.MaxPooledBytes ? ArrayPool<byte>.Shared.Rent(length) : GC.AllocateUninitializedArray<byte>(length);
+
+    private static void Return(byte[] array)
+    {
+        if (array.Length is > 0 and <= RecordBuffer.MaxPooledBytes)
+        {
+            ArrayPool<byte>.Shared.Return(array);
         }
     }
 }
 
-/// <summary>A decompressed body, or why there is none (<see cref="Error"/> set: corrupt; neither set: too large).</summary>
-internal sealed record GunzipResult(PooledBuffer? Buffer, string? Error) : IDisposable
+/// <summary>A decompressed body, or why there is none: <see cref="Error"/> set: corrupt; <see cref="IsBusy"/>: over the memory budget; neither: too large.</summary>
+internal sealed record GunzipResult(BudgetedBuffer? Buffer, string? Error, bool IsBusy) : IDisposable
 {
     public void Dispose() => Buffer?.Dispose();
 
-    public static readonly GunzipResult TooLarge = new(null, null);
+    public static readonly GunzipResult TooLarge = new(null, null, false);
+
+    public static readonly GunzipResult Busy = new(null, null, true);
 }

@@ -19,10 +19,15 @@ namespace AegisGuard.Pipeline;
 public sealed partial class PiiScrubber
 {
     /// <summary>
-    /// Generous for one log line: the patterns are bounded, so hitting this means a pathological
-    /// input, and it is better to fail that one line than to stall the ingest thread.
+    /// Generous for one value: the patterns are bounded, so hitting this means a pathological input or, more often,
+    /// a CPU-starved thread (seen at 250 ms under load). Either way the value is redacted whole (fail closed).
     /// </summary>
-    private const int MatchTimeoutMilliseconds = 250;
+    private const int MatchTimeoutMilliseconds = 1000;
+
+    /// <summary>What replaces a whole value the scrubber could not finish scanning.</summary>
+    public const string UnscannedMarker = "[REDACTED:unscanned]";
+
+    private static long unscannedValues;
 
     private const int MinimumKeyLength = 16;
 
@@ -46,6 +51,8 @@ public sealed partial class PiiScrubber
     private static readonly SearchValues<byte> JsonTriggers = SearchValues.Create("@0123456789\\"u8);
 
     private readonly byte[] hashKey;
+    private readonly Regex email;
+    private readonly Regex number;
 
     /// <param name="mode">Whether findings become fixed markers or keyed hashes.</param>
     /// <param name="hashKey">
@@ -72,9 +79,25 @@ public sealed partial class PiiScrubber
 
         Mode = mode;
         this.hashKey = (byte[])hashKey.Clone();
+        email = EmailRegex;
+        number = NumberRegex;
+    }
+
+    /// <summary>
+    /// The same scrubber with interpreted patterns bounded by <paramref name="matchTimeout"/> instead of the generated
+    /// ones: lets tests prove that a timeout fails closed.
+    /// </summary>
+    internal PiiScrubber(PiiMode mode, byte[] hashKey, TimeSpan matchTimeout)
+        : this(mode, hashKey)
+    {
+        email = new Regex(EmailPattern, PatternOptions, matchTimeout);
+        number = new Regex(NumberPattern, PatternOptions, matchTimeout);
     }
 
     public PiiMode Mode { get; }
+
+    /// <summary>Values redacted whole since start because scanning them timed out (process-wide).</summary>
+    public static long UnscannedValues => Interlocked.Read(ref unscannedValues);
 
     /// <summary>
     /// False when the raw JSON text of a string value (quotes and escapes included) cannot hold anything
@@ -87,14 +110,27 @@ public sealed partial class PiiScrubber
     /// callers can tell "unchanged" by reference and nothing is allocated; otherwise a new string
     /// with each finding replaced by <c>[REDACTED:kind]</c> or <c>[kind:10 hex]</c>.
     /// </summary>
-    /// <exception cref="RegexMatchTimeoutException">
-    /// The line is pathological. Deliberately not swallowed: the caller must drop or quarantine
-    /// the line, since passing it through unscrubbed would leak what this class exists to remove.
-    /// </exception>
+    /// <remarks>
+    /// Fails closed: when a pattern times out (a pathological value, or a thread starved of CPU) the whole value becomes
+    /// <see cref="UnscannedMarker"/>. Passing it through would leak what this class exists to remove, and throwing
+    /// would make one value stop the batch it is in.
+    /// </remarks>
     public string Scrub(string value)
     {
         ArgumentNullException.ThrowIfNull(value);
+        try
+        {
+            return ScrubOrThrow(value);
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            Interlocked.Increment(ref unscannedValues);
+            return UnscannedMarker;
+        }
+    }
 
+    private string ScrubOrThrow(string value)
+    {
         ReadOnlySpan<char> span = value;
         int first = span.IndexOfAny(Triggers);
         if (first < 0)
@@ -105,8 +141,8 @@ public sealed partial class PiiScrubber
         // E-mails go first: their local part may hold digit runs that would otherwise be taken
         // for a card or SSN and leave the rest of the address behind. The tokens written for them
         // never contain digits that the number pattern could match (at most 10 in a row).
-        string result = span[first..].Contains('@') ? Replace(value, EmailRegex) : value;
-        return result.AsSpan().ContainsAnyInRange('0', '9') ? Replace(result, NumberRegex) : result;
+        string result = span[first..].Contains('@') ? Replace(value, email) : value;
+        return result.AsSpan().ContainsAnyInRange('0', '9') ? Replace(result, number) : result;
     }
 
     private string Replace(string input, Regex regex)
@@ -245,14 +281,8 @@ public sealed partial class PiiScrubber
     // be 2+ letters after at least one dot, so user@localhost, @handle and a@b stay. The leading
     // loop is atomic and the engine resumes after it on failure, so a line is scanned once.
     [GeneratedRegex(
-        """
-        [A-Za-z0-9._%+-]+
-        @
-        (?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+
-        [A-Za-z]{2,}
-        (?![A-Za-z0-9-])
-        """,
-        RegexOptions.IgnorePatternWhitespace | RegexOptions.ExplicitCapture | RegexOptions.CultureInvariant,
+        EmailPattern,
+        PatternOptions,
         MatchTimeoutMilliseconds)]
     private static partial Regex EmailRegex { get; }
 
@@ -269,14 +299,26 @@ public sealed partial class PiiScrubber
     // Grouped cards use groups of 3-6 digits after a 4-6 digit head, as printed on cards and in
     // forms, so dates (2025-10-31) and lists of small numbers are not candidates.
     [GeneratedRegex(
-        """
+        NumberPattern,
+        PatternOptions,
+        MatchTimeoutMilliseconds)]
+    private static partial Regex NumberRegex { get; }
+
+    private const RegexOptions PatternOptions = RegexOptions.IgnorePatternWhitespace | RegexOptions.ExplicitCapture | RegexOptions.CultureInvariant;
+
+    private const string EmailPattern = """
+        [A-Za-z0-9._%+-]+
+        @
+        (?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+
+        [A-Za-z]{2,}
+        (?![A-Za-z0-9-])
+        """;
+
+    private const string NumberPattern = """
           (?<!\w|[0-9][-.,]) (?!000|666|9) [0-9]{3} - (?!00)[0-9]{2} - (?!0000)[0-9]{4} (?!\w|[-.,][0-9])
         | (?<!\w|[0-9][\x20.,]) (?!000|666|9) [0-9]{3} \x20 (?!00)[0-9]{2} \x20 (?!0000)[0-9]{4} (?!\w|[\x20.,][0-9])
         | (?<!\w|[0-9][-.,]) [1-9][0-9]{12,18} (?!\w|[-.,][0-9])
         | (?<!\w|[0-9][-.,]) [1-9][0-9]{3,5} (?:-[0-9]{3,6}){1,4} (?!\w|[-.,][0-9])
         | (?<!\w|[0-9][\x20.,]) [1-9][0-9]{3,5} (?:\x20[0-9]{3,6}){1,4} (?!\w|[\x20.,][0-9])
-        """,
-        RegexOptions.IgnorePatternWhitespace | RegexOptions.ExplicitCapture | RegexOptions.CultureInvariant,
-        MatchTimeoutMilliseconds)]
-    private static partial Regex NumberRegex { get; }
+        """;
 }

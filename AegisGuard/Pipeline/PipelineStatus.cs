@@ -11,6 +11,8 @@ public sealed class PipelineStatus
     private long quarantined;
     private long flushedUntil;
     private long readerAddress;
+    private long startTail;
+    private long restarts;
 
     public long BatchesRead => Interlocked.Read(ref batchesRead);
 
@@ -33,6 +35,18 @@ public sealed class PipelineStatus
 
     public string? LastError { get; private set; }
 
+    /// <summary>The committed end of the ingest log when the pipeline started: the backlog left by the previous run.</summary>
+    public long StartTail => Interlocked.Read(ref startTail);
+
+    /// <summary>Times the pipeline was restarted after a stage failed.</summary>
+    public long Restarts => Interlocked.Read(ref restarts);
+
+    /// <summary>The stage that failed last and why (null while none has).</summary>
+    public string? LastStageFailure { get; private set; }
+
+    /// <summary>When <see cref="FlushedUntil"/> last moved (start-up counts as a move).</summary>
+    public DateTime? ProgressAt { get; private set; }
+
     public DateTime? LastFlushAt { get; private set; }
 
     internal void BatchRead() => Interlocked.Increment(ref batchesRead);
@@ -48,9 +62,19 @@ public sealed class PipelineStatus
         Interlocked.Add(ref rowsWritten, rows);
         Interlocked.Add(ref filesWritten, files);
         Interlocked.Increment(ref flushes);
-        Interlocked.Exchange(ref flushedUntil, until);
+        if (until > Interlocked.Exchange(ref flushedUntil, until))
+        {
+            ProgressAt = at;
+        }
+
         LastFlushAt = at;
         LastError = null;
+    }
+
+    internal void StageFailed(string stage, string reason)
+    {
+        Interlocked.Increment(ref restarts);
+        LastStageFailure = $"{stage}: {reason}";
     }
 
     internal void FlushFailed(string error)
@@ -59,5 +83,10 @@ public sealed class PipelineStatus
         LastError = error;
     }
 
-    internal void Started(long until) => Interlocked.Exchange(ref flushedUntil, until);
+    internal void Started(long until, long tail, DateTime at)
+    {
+        Interlocked.Exchange(ref flushedUntil, until);
+        Interlocked.Exchange(ref startTail, tail);
+        ProgressAt = at;
+    }
 }

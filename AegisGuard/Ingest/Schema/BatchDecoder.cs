@@ -21,6 +21,12 @@ public abstract class BatchDecoder<TRow> : IBatchDecoder
 
     public BatchDecodeResult<TRow> Decode(ReadOnlyMemory<byte> json, DecodeContext context) => Decode(json, context, writeAttributes: true);
 
+    public BatchDecodeResult<TelemetryRow> DecodeRows(ReadOnlyMemory<byte> json, DecodeContext context)
+    {
+        var result = Decode(json, context, writeAttributes: true);
+        return new BatchDecodeResult<TelemetryRow> { Outcome = result.Outcome, ItemCount = result.ItemCount, Problem = result.Problem, Rows = result.Rows };
+    }
+
     public BatchDecodeResult<object> Validate(ReadOnlyMemory<byte> json, DecodeContext context)
     {
         // Same checks as Decode; the attributes are checked but not written, as the rows are thrown away.

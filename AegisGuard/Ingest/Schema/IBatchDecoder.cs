@@ -15,4 +15,7 @@ public interface IBatchDecoder
 
     /// <summary>Validates the batch without keeping the rows.</summary>
     BatchDecodeResult<object> Validate(ReadOnlyMemory<byte> json, DecodeContext context);
+
+    /// <summary>Decodes the batch into rows (scrubbed with <see cref="DecodeContext.Scrub"/> when set).</summary>
+    BatchDecodeResult<TelemetryRow> DecodeRows(ReadOnlyMemory<byte> json, DecodeContext context);
 }

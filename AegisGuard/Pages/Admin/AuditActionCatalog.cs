@@ -19,6 +19,7 @@ public static class AuditActionCatalog
         ["role"] = "Roles",
         ["settings"] = "Org settings",
         ["org"] = "Organisations",
+        ["quarantine"] = "Quarantined batches",
     };
 
     /// <summary>(prefix with its dot, group name, actions) in the order <see cref="AuditActions"/> declares them.</summary>

@@ -20,6 +20,18 @@ public sealed record ApplianceOverview
 
     public required long Quarantined { get; init; }
 
+    /// <summary>What keeps the appliance from being ready (as /healthz lists it), each with its reason.</summary>
+    public required IReadOnlyList<AegisGuard.Storage.Health.HealthCondition> Problems { get; init; }
+
+    /// <summary>What a person should know while the appliance works.</summary>
+    public required IReadOnlyList<AegisGuard.Storage.Health.HealthCondition> Warnings { get; init; }
+
+    /// <summary>The org's batches that were accepted but could not be stored, waiting for a decision.</summary>
+    public required IReadOnlyList<AegisGuard.Storage.Quarantine.QuarantinedRecord> QuarantinedBatches { get; init; }
+
+    /// <summary>Times the pipeline restarted after a stage failed, since start.</summary>
+    public required long PipelineRestarts { get; init; }
+
     public required DateTime? LastFlushAt { get; init; }
 
     public required string? LastFlushError { get; init; }

@@ -1,4 +1,5 @@
 using AegisGuard.Pipeline;
+using AegisGuard.Storage.Health;
 using AegisGuard.Storage.IngestLog;
 using AegisGuard.Storage.Parquet;
 using AegisGuard.Storage.Telemetry;
@@ -9,7 +10,7 @@ namespace AegisGuard.Pages.Overview;
 /// Gathers the Overview from what the appliance already tracks: the manifest (one row per Parquet file, so totals per
 /// org cost one indexed SQLite query per signal, no Parquet scan), the ingest log and the normalizer's counters.
 /// </summary>
-public sealed class OverviewReader(TelemetryStore store, IngestLog log, PipelineStatus pipeline, TimeProvider time)
+public sealed class OverviewReader(TelemetryStore store, IngestLog log, PipelineStatus pipeline, HealthConditions health, QuarantineService quarantine, TimeProvider time)
 {
     /// <summary>How many days the volume chart covers.</summary>
     public const int VolumeDays = 14;
@@ -67,6 +68,10 @@ public sealed class OverviewReader(TelemetryStore store, IngestLog log, Pipeline
             RowsWrittenSinceStart = pipeline.RowsWritten,
             FlushFailures = pipeline.FlushFailures,
             Quarantined = pipeline.Quarantined,
+            Problems = [.. health.Current.Where(c => c.Impact == HealthImpact.NotReady)],
+            Warnings = [.. health.Current.Where(c => c.Impact == HealthImpact.Warning)],
+            QuarantinedBatches = quarantine.List(orgId),
+            PipelineRestarts = pipeline.Restarts,
             LastFlushAt = pipeline.LastFlushAt,
             LastFlushError = pipeline.LastError,
             Now = now,
