@@ -43,7 +43,8 @@ public sealed class AppProcess : IDisposable
     /// <summary>The AegisGuard.dll next to the test assembly (the project reference copies it there).</summary>
     public static string Executable => Path.Combine(AppContext.BaseDirectory, "AegisGuard.dll");
 
-    public static async Task<AppProcess> StartAsync(string dataDir)
+    /// <summary>Starts the app on <paramref name="dataDir"/> and waits for /healthz to answer 200; later settings in <paramref name="settings"/> win.</summary>
+    public static async Task<AppProcess> StartAsync(string dataDir, params string[] settings)
     {
         string url = $"http://127.0.0.1:{FreePort()}";
         var start = new ProcessStartInfo("dotnet")
@@ -52,7 +53,7 @@ public sealed class AppProcess : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (string arg in new[] { Executable, "serve", "--urls", url, "--data", dataDir, "--Aegis:Pipeline:FlushInterval=00:00:00.250" })
+        foreach (string arg in new[] { Executable, "serve", "--urls", url, "--data", dataDir, "--Aegis:Pipeline:FlushInterval=00:00:00.250" }.Concat(settings))
         {
             start.ArgumentList.Add(arg);
         }
