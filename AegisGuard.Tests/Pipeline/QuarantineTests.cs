@@ -149,6 +149,22 @@ public sealed class QuarantineTests : IDisposable
         Assert.Contains("jane.doe", Encoding.UTF8.GetString(factory.Service<QuarantineStore>().ReadPayload(id)), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Records_an_earlier_version_set_aside_unencrypted_are_moved_into_the_encrypted_quarantine_at_start()
+    {
+        string legacy = Path.Combine(factory.DataDir, "ingest", "quarantine");
+        Directory.CreateDirectory(legacy);
+        string file = Path.Combine(legacy, "00000000004096.bin");
+        File.WriteAllBytes(file, LegacyRecord(1, """{"logs":[{"message":"raw jane.doe@example.com"}]}"""));
+
+        var entry = Assert.Single(factory.Service<QuarantineStore>().List(1)); // resolving the store starts the host
+
+        Assert.False(File.Exists(file));
+        Assert.Equal((4096L, "logs", 1), (entry.Address, entry.Signal, entry.ItemCount));
+        byte[] onDisk = File.ReadAllBytes(Path.Combine(factory.DataDir, "quarantine", "records", entry.Id + ".rec"));
+        Assert.DoesNotContain("jane.doe", Encoding.UTF8.GetString(onDisk), StringComparison.Ordinal);
+    }
+
     /// <summary>Sets a valid batch aside as the pipeline would, and returns its id.</summary>
     private string SetAside(int orgId, params string[] messages)
     {

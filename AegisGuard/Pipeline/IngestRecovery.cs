@@ -1,8 +1,10 @@
 using AegisGuard.Ingest;
 using AegisGuard.Ingest.Schema;
+using AegisGuard.Storage;
 using AegisGuard.Storage.IngestLog;
 using AegisGuard.Storage.Parquet;
 using AegisGuard.Storage.Quarantine;
+using AegisGuard.Storage.Telemetry;
 
 namespace AegisGuard.Pipeline;
 
@@ -13,6 +15,7 @@ namespace AegisGuard.Pipeline;
 /// it into the log before a crash.
 /// </summary>
 public sealed partial class IngestRecovery(
+    DataDirectory data,
     IngestLog log,
     TelemetryStore store,
     IdempotencyGuard idempotency,
@@ -23,6 +26,8 @@ public sealed partial class IngestRecovery(
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        AdoptLegacyQuarantine();
+
         // From the begin address: records stored but not yet completed (a crash between the two) still tell which
         // replays reached the log; only those beyond the stored position need their keys remembered.
         long stored = store.FlushedUntil;
@@ -80,6 +85,46 @@ public sealed partial class IngestRecovery(
             quarantine.SetState(entry.Id, entry.BatchId is not null && batchesInLog.Contains(entry.BatchId) ? QuarantineStore.Replayed : QuarantineStore.Quarantined);
         }
     }
+
+    /// <summary>
+    /// Earlier versions kept undecodable records in data/ingest/quarantine/&lt;address&gt;.bin, unencrypted and raw (with
+    /// whatever PII they held). Move them into the quarantine, encrypted and listed, and delete the raw copies.
+    /// </summary>
+    private void AdoptLegacyQuarantine()
+    {
+        string legacy = Path.Combine(data.IngestDir, "quarantine");
+        if (!Directory.Exists(legacy))
+        {
+            return;
+        }
+
+        foreach (string file in Directory.EnumerateFiles(legacy, "*.bin"))
+        {
+            byte[] payload = File.ReadAllBytes(file);
+            long.TryParse(Path.GetFileNameWithoutExtension(file), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long address);
+            bool known = IngestEnvelope.TryRead(payload, out var envelope, out _);
+            quarantine.Put(new QuarantinedRecord
+            {
+                Id = QuarantineStore.IdOf(address, known ? envelope.BatchId : null),
+                Address = address,
+                OrgId = known ? envelope.OrgId : null,
+                Signal = known ? SignalNames.Of(envelope.Signal) : null,
+                BatchId = known ? envelope.BatchId.ToString("N") : null,
+                ReceivedAt = known ? envelope.ReceivedAt : null,
+                ItemCount = known ? envelope.ItemCount : 0,
+                Stage = "decode",
+                Reason = "set aside by an earlier version (undecodable then); replay it to try again",
+                QuarantinedAt = File.GetLastWriteTimeUtc(file),
+                Bytes = payload.Length,
+                State = QuarantineStore.Quarantined,
+            }, payload);
+            File.Delete(file);
+            LogAdopted(logger, Path.GetFileName(file));
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Moved {File}, set aside by an earlier version, into the encrypted quarantine")]
+    private static partial void LogAdopted(ILogger logger, string file);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "The ingest log holds {Records} records ({Bytes} bytes) accepted but not yet stored; {Stamps} idempotency keys remembered")]
     private static partial void LogRecovered(ILogger logger, int records, long bytes, int stamps);
