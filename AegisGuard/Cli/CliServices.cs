@@ -3,6 +3,7 @@ using AegisGuard.Identity;
 using AegisGuard.Identity.ApiKeys;
 using AegisGuard.Orgs;
 using AegisGuard.Storage;
+using AegisGuard.Storage.Health;
 using AegisGuard.Storage.Metadata;
 
 namespace AegisGuard.Cli;
@@ -17,6 +18,7 @@ internal static class CliServices
         .AddLogging()
         .AddSingleton(TimeProvider.System)
         .AddSingleton(data)
+        .AddSingleton(sp => new HealthConditions(sp.GetRequiredService<TimeProvider>()))
         .AddSingleton(sp => new MetadataStore(data.MetaDb, sp.GetRequiredService<TimeProvider>()))
         .AddAegisDataProtection()
         .AddSingleton<OrgDirectory>()
