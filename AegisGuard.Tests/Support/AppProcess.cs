@@ -43,7 +43,12 @@ public sealed class AppProcess : IDisposable
     /// <summary>The AegisGuard.dll next to the test assembly (the project reference copies it there).</summary>
     public static string Executable => Path.Combine(AppContext.BaseDirectory, "AegisGuard.dll");
 
-    public static async Task<AppProcess> StartAsync(string dataDir)
+    public static Task<AppProcess> StartAsync(string dataDir) => StartAsync(dataDir, requireReady: true);
+
+    /// <summary>Starts the server and waits until /healthz answers, ready (200) or not (503): for degraded start-ups.</summary>
+    public static Task<AppProcess> StartServingAsync(string dataDir) => StartAsync(dataDir, requireReady: false);
+
+    private static async Task<AppProcess> StartAsync(string dataDir, bool requireReady)
     {
         string url = $"http://127.0.0.1:{FreePort()}";
         var start = new ProcessStartInfo("dotnet")
@@ -58,7 +63,7 @@ public sealed class AppProcess : IDisposable
         }
 
         var app = new AppProcess(Process.Start(start)!, url);
-        await app.WaitReadyAsync();
+        await app.WaitReadyAsync(requireReady);
         return app;
     }
 
@@ -76,7 +81,18 @@ public sealed class AppProcess : IDisposable
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // e.g. `serve` that should have refused to start but runs: stop it rather than leave it behind.
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+            throw new TimeoutException($"`AegisGuard {string.Join(' ', args)}` did not exit within 60 s:\n{await stdout}\n{await stderr}");
+        }
+
         return (process.ExitCode, await stdout, await stderr);
     }
 
@@ -109,7 +125,7 @@ public sealed class AppProcess : IDisposable
         return process.ExitCode;
     }
 
-    private async Task WaitReadyAsync()
+    private async Task WaitReadyAsync(bool requireReady)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         var deadline = DateTime.UtcNow.AddSeconds(60);
@@ -123,7 +139,7 @@ public sealed class AppProcess : IDisposable
             try
             {
                 using var response = await http.GetAsync($"{Url}/healthz");
-                if (response.StatusCode == HttpStatusCode.OK)
+                if (response.StatusCode == HttpStatusCode.OK || (!requireReady && response.StatusCode == HttpStatusCode.ServiceUnavailable))
                 {
                     return;
                 }
