@@ -39,7 +39,15 @@ internal static class CliServices
         try
         {
             services.GetRequiredService<OrgDirectory>().Ensure(OrgDirectory.DefaultOrgSlug, "Default");
-            InstanceMarker.EnsureWritten(data, TimeProvider.System);
+            try
+            {
+                InstanceMarker.EnsureWritten(data, TimeProvider.System);
+            }
+            catch (IOException)
+            {
+                // E.g. a full disk: meta.db itself marks the directory as in use; the next start writes the marker.
+            }
+
             return services;
         }
         catch

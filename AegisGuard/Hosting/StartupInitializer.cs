@@ -90,7 +90,16 @@ public sealed partial class StartupInitializer(
         }
 
         store.RemoveOrphans(log.TailAddress);
-        InstanceMarker.EnsureWritten(data, time);
+        try
+        {
+            InstanceMarker.EnsureWritten(data, time);
+        }
+        catch (IOException ex)
+        {
+            // E.g. a full disk: meta.db itself still marks the directory as in use, so this can wait for the next start.
+            LogMarkerNotWritten(logger, data.InstanceFile, ex);
+        }
+
         LogReady(logger, log.BeginAddress, log.TailAddress, store.FlushedUntil);
     }
 
@@ -113,6 +122,9 @@ public sealed partial class StartupInitializer(
     [LoggerMessage(Level = LogLevel.Warning, Message = "The audit log had no head anchor (audit.head); wrote it from the newest entry. " +
         "Expected once after an upgrade; otherwise the file was deleted — run `AegisGuard audit verify` and check the newest entries")]
     private static partial void LogAnchorWritten(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not write the instance marker {File}; trying again at the next start")]
+    private static partial void LogMarkerNotWritten(ILogger logger, string file, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Storage ready: ingest log {Begin}..{Tail}, stored until {Flushed}")]
     private static partial void LogReady(ILogger logger, long begin, long tail, long flushed);
