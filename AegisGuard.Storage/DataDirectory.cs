@@ -33,6 +33,12 @@ public sealed class DataDirectory
     /// <summary>Key ring of ASP.NET Data Protection, used to encrypt API-key secrets at rest.</summary>
     public string KeysDir => Path.Combine(Root, "keys");
 
+    /// <summary>
+    /// The instance marker (<c>instance.json</c>: an id and the creation time), written once meta.db exists. Its presence
+    /// says "this directory already holds an appliance", so a missing meta.db is a loss to report, never a fresh start.
+    /// </summary>
+    public string InstanceFile => Path.Combine(Root, "instance.json");
+
     /// <summary>Scratch space where DuckDB spills sorts that exceed its memory limit.</summary>
     public string SpillDir => Path.Combine(Root, "tmp");
 

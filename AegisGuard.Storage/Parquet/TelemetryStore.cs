@@ -20,10 +20,11 @@ public sealed partial class TelemetryStore : IDisposable
     private long flushedUntil;
 
     /// <summary>
-    /// Opens the store in <paramref name="directory"/> (migrating the manifest). DuckDB may use
-    /// <paramref name="memoryLimit"/> of memory and spills beyond it to <c>data/tmp</c>.
+    /// Opens the store in <paramref name="directory"/> (migrating the manifest; a damaged one is moved aside and
+    /// <see cref="ManifestRebuildReason"/> says a rebuild is due). DuckDB may use <paramref name="memoryLimit"/> of memory
+    /// and spills beyond it to <c>data/tmp</c>.
     /// </summary>
-    public TelemetryStore(DataDirectory directory, ILogger? logger = null, string memoryLimit = "512MB", HealthConditions? health = null)
+    public TelemetryStore(DataDirectory directory, ILogger? logger = null, string memoryLimit = "512MB", HealthConditions? health = null, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(directory);
         this.logger = logger ?? NullLogger.Instance;
@@ -31,7 +32,7 @@ public sealed partial class TelemetryStore : IDisposable
         Data = directory;
         TelemetryRoot = directory.TelemetryDir;
         Directory.CreateDirectory(TelemetryRoot);
-        Manifest = new Manifest(directory.ManifestDb);
+        Manifest = OpenManifest(directory, time ?? TimeProvider.System);
         Engine = new DuckDbEngine(memoryLimit, directory.SpillDir);
         flushWriter = new PartitionWriter(Engine, TelemetryRoot);
         compactionWriter = new PartitionWriter(Engine, TelemetryRoot);
@@ -217,33 +218,6 @@ public sealed partial class TelemetryStore : IDisposable
         }
 
         return deleted;
-    }
-
-    /// <summary>
-    /// Deletes Parquet and temp files that no manifest row lists: leftovers of a flush that crashed before its
-    /// manifest commit (the replay writes them again). Run at start-up, before the pipeline.
-    /// </summary>
-    public int RemoveOrphans()
-    {
-        var known = Manifest.KnownPaths();
-        int removed = 0;
-        foreach (string file in Directory.EnumerateFiles(TelemetryRoot, "*", SearchOption.AllDirectories))
-        {
-            string relative = Path.GetRelativePath(TelemetryRoot, file).Replace('\\', '/');
-            bool isData = file.EndsWith(".parquet", StringComparison.Ordinal) || file.EndsWith(".tmp", StringComparison.Ordinal);
-            if (isData && !known.Contains(relative))
-            {
-                File.Delete(file);
-                removed++;
-            }
-        }
-
-        if (removed > 0)
-        {
-            logger.LogInformation("Removed {Count} unlisted files left by an interrupted flush", removed);
-        }
-
-        return removed;
     }
 
     private void StageAll<T>(ITableSchema<T> schema, Dictionary<PartitionKey, List<T>> partitions)

@@ -82,7 +82,7 @@ public sealed class TelemetryStoreTests
         File.Copy(Path.Combine(store.TelemetryRoot, listed.Path), orphan);
         await File.WriteAllTextAsync(temp, "half a file");
 
-        Assert.Equal(2, store.RemoveOrphans());
+        Assert.Equal(new OrphanCleanup(Deleted: 2, Quarantined: 0), store.RemoveOrphans(logTail: 1024));
         Assert.False(File.Exists(orphan));
         Assert.False(File.Exists(temp));
         Assert.True(File.Exists(Path.Combine(store.TelemetryRoot, listed.Path)));

@@ -44,7 +44,12 @@ public sealed class AppProcess : IDisposable
     public static string Executable => Path.Combine(AppContext.BaseDirectory, "AegisGuard.dll");
 
     /// <summary>Starts the app on <paramref name="dataDir"/> and waits for /healthz to answer 200; later settings in <paramref name="settings"/> win.</summary>
-    public static async Task<AppProcess> StartAsync(string dataDir, params string[] settings)
+    public static Task<AppProcess> StartAsync(string dataDir, params string[] settings) => StartAsync(dataDir, requireReady: true, settings);
+
+    /// <summary>Starts the server and waits until /healthz answers, ready (200) or not (503): for degraded start-ups.</summary>
+    public static Task<AppProcess> StartServingAsync(string dataDir, params string[] settings) => StartAsync(dataDir, requireReady: false, settings);
+
+    private static async Task<AppProcess> StartAsync(string dataDir, bool requireReady, string[] settings)
     {
         string url = $"http://127.0.0.1:{FreePort()}";
         var start = new ProcessStartInfo("dotnet")
@@ -59,7 +64,7 @@ public sealed class AppProcess : IDisposable
         }
 
         var app = new AppProcess(Process.Start(start)!, url);
-        await app.WaitReadyAsync();
+        await app.WaitReadyAsync(requireReady);
         return app;
     }
 
@@ -77,7 +82,18 @@ public sealed class AppProcess : IDisposable
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // e.g. `serve` that should have refused to start but runs: stop it rather than leave it behind.
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+            throw new TimeoutException($"`AegisGuard {string.Join(' ', args)}` did not exit within 60 s:\n{await stdout}\n{await stderr}");
+        }
+
         return (process.ExitCode, await stdout, await stderr);
     }
 
@@ -110,7 +126,7 @@ public sealed class AppProcess : IDisposable
         return process.ExitCode;
     }
 
-    private async Task WaitReadyAsync()
+    private async Task WaitReadyAsync(bool requireReady)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         var deadline = DateTime.UtcNow.AddSeconds(60);
@@ -124,7 +140,7 @@ public sealed class AppProcess : IDisposable
             try
             {
                 using var response = await http.GetAsync($"{Url}/healthz");
-                if (response.StatusCode == HttpStatusCode.OK)
+                if (response.StatusCode == HttpStatusCode.OK || (!requireReady && response.StatusCode == HttpStatusCode.ServiceUnavailable))
                 {
                     return;
                 }

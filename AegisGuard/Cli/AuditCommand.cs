@@ -6,8 +6,8 @@ namespace AegisGuard.Cli;
 
 /// <summary>
 /// <c>AegisGuard audit verify --data &lt;dir&gt;</c>: walks the audit log's hash chain offline (also while the server
-/// runs) and exits 0 when it is intact, 1 naming the first entry that was edited, deleted or moved, 2 on usage
-/// errors or when there is no metadata database.
+/// runs) and exits 0 when it is intact, 1 naming the first entry that was edited, deleted or moved (or when meta.db is
+/// damaged, or missing from a data directory in use), 2 on usage errors or when the directory holds no appliance at all.
 /// </summary>
 public static class AuditCommand
 {
@@ -37,6 +37,8 @@ public static class AuditCommand
         }
 
         var data = new DataDirectory(DataDirResolver.Resolve(args));
+        // A lost or damaged meta.db: exit 1 with the file, problem and remedy. The whole file: the chain walk reads it all anyway.
+        DataDirectoryCheck.EnsureMetadataUsable(data, wholeFile: true);
         if (!File.Exists(data.MetaDb))
         {
             error.WriteLine($"audit verify: there is no {data.MetaDb}; is --data the appliance's data directory?");

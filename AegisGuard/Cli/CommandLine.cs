@@ -1,4 +1,8 @@
 using AegisGuard.Hosting;
+using AegisGuard.Identity;
+using AegisGuard.Storage;
+using AegisGuard.Storage.Sqlite;
+using Microsoft.Data.Sqlite;
 
 namespace AegisGuard.Cli;
 
@@ -22,9 +26,10 @@ public static class CommandLine
     public static async Task<int> RunAsync(string[] args)
     {
         ArgumentNullException.ThrowIfNull(args);
-        if (args.Length > 0)
+        string verb = args.Length > 0 && !args[0].StartsWith('-') ? args[0] : "serve";
+        try
         {
-            switch (args[0])
+            switch (verb)
             {
                 case "keys":
                     return KeysCommand.Run(args[1..], Console.Out, Console.Error);
@@ -32,20 +37,56 @@ public static class CommandLine
                     return OrgsCommand.Run(args[1..], Console.Out, Console.Error);
                 case "audit":
                     return AuditCommand.Run(args[1..], Console.Out, Console.Error);
-                case "--help" or "-h" or "help":
+                case "help":
                     await Console.Out.WriteLineAsync(Usage);
                     return 0;
                 case "serve":
-                    args = args[1..];
                     break;
-                case var verb when !verb.StartsWith('-'):
+                default:
                     await Console.Error.WriteLineAsync($"Unknown command '{verb}'.\n\n{Usage}");
                     return 2;
             }
+
+            if (args.Length > 0 && args[0] is "--help" or "-h")
+            {
+                await Console.Out.WriteLineAsync(Usage);
+                return 0;
+            }
+
+            await using var app = AegisHost.Build(args.Length > 0 && args[0] == "serve" ? args[1..] : args);
+            AegisHost.Initialize(app);
+            await app.RunAsync();
+            return 0;
+        }
+        catch (Exception ex) when (Explain(ex) is { } message)
+        {
+            // One line a person (or a supervisor's log) can act on; the details are not theirs to debug.
+            await Console.Error.WriteLineAsync(verb == "serve" ? $"AegisGuard refused to start: {message}" : $"{verb}: {message}");
+            return 1;
+        }
+    }
+
+    /// <summary>The message for a failure that is the data directory's state, not a bug; null for anything else.</summary>
+    internal static string? Explain(Exception exception)
+    {
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            switch (current)
+            {
+                case StartupRefusedException refusal:
+                    return refusal.Message;
+                case KeyRingUnavailableException keyRing:
+                    return $"{keyRing.Message}. Restore data/keys from the backup taken with meta.db.";
+                case SqliteException sqlite when SqliteDatabase.IsDamage(sqlite):
+                    return $"a database of the data directory is damaged (SQLite: {sqlite.Message.TrimEnd('.')}). Restore meta.db from a backup, " +
+                        "or salvage it with sqlite3 meta.db \".recover\" | sqlite3 recovered.db.";
+                case SqliteException sqlite:
+                    return $"the data directory's database cannot be used (SQLite: {sqlite.Message.TrimEnd('.')}).";
+                case AggregateException aggregate when aggregate.InnerExceptions.Count > 0:
+                    return aggregate.InnerExceptions.Select(Explain).FirstOrDefault(m => m is not null);
+            }
         }
 
-        var app = AegisHost.Build(args);
-        await app.RunAsync();
-        return 0;
+        return null;
     }
 }

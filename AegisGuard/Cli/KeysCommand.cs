@@ -1,9 +1,7 @@
 using System.Text.Json;
 using AegisGuard.Audit;
-using AegisGuard.Hosting;
 using AegisGuard.Identity.ApiKeys;
 using AegisGuard.Orgs;
-using AegisGuard.Storage;
 using AegisGuard.Storage.Metadata;
 
 namespace AegisGuard.Cli;
@@ -33,11 +31,8 @@ public static class KeysCommand
             return 2;
         }
 
-        var data = new DataDirectory(DataDirResolver.Resolve(args));
-        data.EnsureCreated();
-        using var services = CliServices.Build(data);
+        using var services = CliServices.Open(args, out var data);
         var orgs = services.GetRequiredService<OrgDirectory>();
-        orgs.Ensure(OrgDirectory.DefaultOrgSlug, "Default");
 
         if (!options.TryGetValue("org", out string? slug))
         {

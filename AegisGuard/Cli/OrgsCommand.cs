@@ -1,9 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using AegisGuard.Audit;
-using AegisGuard.Hosting;
 using AegisGuard.Orgs;
-using AegisGuard.Storage;
 using AegisGuard.Storage.Metadata;
 
 namespace AegisGuard.Cli;
@@ -45,11 +43,8 @@ public static partial class OrgsCommand
             }
         }
 
-        var data = new DataDirectory(DataDirResolver.Resolve(args));
-        data.EnsureCreated();
-        using var services = CliServices.Build(data);
+        using var services = CliServices.Open(args, out var data);
         var orgs = services.GetRequiredService<OrgDirectory>();
-        orgs.Ensure(OrgDirectory.DefaultOrgSlug, "Default");
         var store = services.GetRequiredService<MetadataStore>();
         bool json = options.ContainsKey("json");
 

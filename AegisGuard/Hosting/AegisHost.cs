@@ -36,6 +36,7 @@ public static class AegisHost
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<StorageFaultExceptionHandler>();
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "AegisGuard API";
@@ -48,20 +49,28 @@ public static class AegisHost
         builder.Services.AddSingleton(sp =>
         {
             var data = new DataDirectory(sp.GetRequiredService<IOptions<AegisOptions>>().Value.DataDir);
+            // Before anything creates a file: a lost or damaged meta.db is refused, never replaced (DataDirectoryCheck).
+            long started = System.Diagnostics.Stopwatch.GetTimestamp();
+            DataDirectoryCheck.EnsureMetadataUsable(data);
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DataDirectoryCheck)).LogInformation(
+                "Checked {File} (every table but the large append-only ones) in {Elapsed:0.0} ms", data.MetaDb,
+                System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             data.EnsureCreated();
             return data;
         });
         builder.Services.AddSingleton(sp => new HealthConditions(sp.GetRequiredService<TimeProvider>()));
-        builder.Services.AddSingleton(sp => new MetadataStore(sp.GetRequiredService<DataDirectory>().MetaDb, sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton(sp => OpenMetadata(sp.GetRequiredService<DataDirectory>(), sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton(sp => IngestLog.Open(sp.GetRequiredService<DataDirectory>().IngestDir,
             new IngestLogOptions { MinFreeDiskBytes = sp.GetRequiredService<IOptions<AegisOptions>>().Value.Ingest.MinFreeDiskBytes },
             sp.GetRequiredService<ILogger<IngestLog>>(),
             sp.GetRequiredService<HealthConditions>()));
         builder.Services.AddSingleton(sp => new TelemetryStore(sp.GetRequiredService<DataDirectory>(), sp.GetRequiredService<ILogger<TelemetryStore>>(),
-            health: sp.GetRequiredService<HealthConditions>()));
+            health: sp.GetRequiredService<HealthConditions>(), time: sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton(sp => sp.GetRequiredService<TelemetryStore>().Logs);
 
-        builder.Services.AddHostedService<StartupInitializer>();
+        builder.Services.AddSingleton<StartupInitializer>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<StartupInitializer>());
+        builder.Services.AddHostedService<MetadataIntegrityCheck>();
         builder.Services.AddAegisDataProtection();
         builder.Services.AddSingleton<OrgDirectory>();
         builder.Services.AddAegisIdentity();
@@ -88,5 +97,29 @@ public static class AegisHost
         app.MapScalarApiReference("/docs", o => o.WithTitle("AegisGuard API"));
         app.MapWebUi();
         return app;
+    }
+
+    /// <summary>
+    /// Opens the stores and runs the start-up checks before the host starts, so a refusal to start
+    /// (<see cref="StartupRefusedException"/>) reaches the command line as itself instead of as a host start-up failure
+    /// logged with its stack trace.
+    /// </summary>
+    public static void Initialize(WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.Services.GetRequiredService<StartupInitializer>().Initialize();
+    }
+
+    /// <summary>meta.db, migrated; damage found while migrating is a refusal to start like damage found by the check.</summary>
+    internal static MetadataStore OpenMetadata(DataDirectory data, TimeProvider time)
+    {
+        try
+        {
+            return new MetadataStore(data.MetaDb, time);
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException ex) when (Storage.Sqlite.SqliteDatabase.IsDamage(ex))
+        {
+            throw DataDirectoryCheck.MetadataDamaged(data, ex.Message, ex);
+        }
     }
 }

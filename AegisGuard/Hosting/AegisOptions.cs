@@ -20,6 +20,12 @@ public sealed class AegisOptions
     /// <summary>Sign-in, sessions, lockout, proxies and CORS (issue #3).</summary>
     [Required]
     public AegisGuard.Identity.SecurityOptions Security { get; set; } = new();
+
+    /// <summary>
+    /// When the whole of meta.db is checked after start (<see cref="MetadataIntegrityCheck"/>): late enough not to slow
+    /// start-up and the replay down (about a second of CPU per million audit rows).
+    /// </summary>
+    public TimeSpan MetadataCheckDelay { get; set; } = TimeSpan.FromSeconds(30);
 }
 
 /// <summary>Limits of the signed ingestion API.</summary>

@@ -8,6 +8,7 @@ using AegisGuard.Identity.Sessions;
 using AegisGuard.Identity.Users;
 using AegisGuard.Orgs;
 using AegisGuard.Storage;
+using AegisGuard.Storage.Metadata;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
@@ -30,9 +31,14 @@ public static class IdentityServiceCollectionExtensions
     public static IServiceCollection AddAegisDataProtection(this IServiceCollection services)
     {
         services.AddDataProtection().SetApplicationName("AegisGuard");
-        services.AddOptions<KeyManagementOptions>().Configure<DataDirectory, ILoggerFactory>((options, data, loggers) =>
-            options.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(data.KeysDir), loggers));
+        services.AddOptions<KeyManagementOptions>().Configure<DataDirectory, MetadataStore, ILoggerFactory>((options, data, store, loggers) =>
+        {
+            options.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(data.KeysDir), loggers);
+            // A vanished ring is restored, not replaced (see KeyRingCheck): secrets then fail with a 503 instead.
+            options.AutoGenerateKeys = KeyRingCheck.MayCreateKeys(data, store);
+        });
         services.AddSingleton<SecretProtector>();
+        services.AddSingleton<KeyRingCheck>();
         return services;
     }
 

@@ -55,16 +55,14 @@ public sealed partial class IngestHandler(
         }
 
         string? keyId = request.Headers[KeyHeader];
-        ResolvedApiKey? key;
-        try
+        var lookup = string.IsNullOrEmpty(keyId) ? ApiKeyLookup.Unknown : keys.Lookup(keyId);
+        if (lookup.Status == ApiKeyLookupStatus.KeyRingUnavailable)
         {
-            key = string.IsNullOrEmpty(keyId) ? null : keys.Resolve(keyId);
+            LogKeyRingFailed(logger, lookup.KeyRingProblem!);
+            return IngestProblems.KeyRingUnavailable(http);
         }
-        catch (CryptographicException ex)
-        {
-            LogKeyRingFailed(logger, ex);
-            return IngestProblems.Unavailable(http, "the key ring in data/keys cannot decrypt this API key's secret (missing or replaced); restore data/keys from the backup taken with meta.db");
-        }
+
+        var key = lookup.Key;
 
         // Key ids are not secrets (they travel in every request): refusing an unknown or revoked one before reading the
         // body keeps unauthenticated senders from making the server buffer megabytes each.
@@ -176,20 +174,16 @@ public sealed partial class IngestHandler(
             return IngestProblems.Unavailable(http, down);
         }
 
-        OrgEntry? org;
-        try
-        {
-            org = orgs.Find(orgId);
-        }
-        catch (CryptographicException ex)
-        {
-            LogKeyRingFailed(logger, ex);
-            return IngestProblems.Unavailable(http, "the key ring in data/keys cannot decrypt the org's PII key (missing or replaced); restore data/keys from the backup taken with meta.db");
-        }
-
+        var org = orgs.Find(orgId);
         if (org is null)
         {
             return IngestProblems.Unauthorized();
+        }
+
+        if (!org.PiiKeyAvailable)
+        {
+            // Scrubbing needs the org's key (hash mode) and the record must never hold unscrubbed values: refuse.
+            return IngestProblems.KeyRingUnavailable(http);
         }
 
         // Decoded, validated and scrubbed once, here: the log holds only what may be stored, so no record can fail

@@ -39,6 +39,10 @@ internal static class IngestProblems
             detail: $"The batch was NOT accepted: {reason}. Nothing was stored; retry later.");
     }
 
+    /// <summary>503 while the Data Protection key ring cannot decrypt what this request needs (an API-key secret, the org's PII key).</summary>
+    public static IResult KeyRingUnavailable(HttpContext http) => Unavailable(http,
+        "the key ring in data/keys cannot decrypt this key's secret or the org's PII key (missing or replaced); restore data/keys from the backup taken with meta.db");
+
     /// <summary>
     /// 503 + Retry-After while the appliance takes no more (backpressure: the backlog or the memory for request bodies
     /// is at its bound). Nothing was stored; the same request can be retried as is.

@@ -10,13 +10,17 @@ namespace AegisGuard.Orgs;
 /// Orgs as the hot paths see them (rate limits, PII mode and key, IP allowlist), cached for a few seconds so neither the
 /// ingest API nor the normalizer reads SQLite per batch. Settings changes call <see cref="Invalidate"/>.
 /// </summary>
-public sealed class OrgDirectory(MetadataStore store, SecretProtector protector, TimeProvider time)
+public sealed class OrgDirectory(MetadataStore store, SecretProtector protector, TimeProvider time, KeyRingCheck? keyRing = null)
 {
     public const string DefaultOrgSlug = "default";
     private static readonly TimeSpan Ttl = TimeSpan.FromSeconds(5);
     private readonly ConcurrentDictionary<int, CachedOrg> cache = new();
 
-    /// <summary>The org with this id and its unprotected PII key, or null when there is none.</summary>
+    /// <summary>
+    /// The org with this id, or null when there is none. Never throws for a missing key ring: the entry then has
+    /// <see cref="OrgEntry.PiiKeyAvailable"/> false (its settings and allowlist still apply) and the health board
+    /// reports <c>key-ring</c>.
+    /// </summary>
     public OrgEntry? Find(int orgId)
     {
         var now = time.GetUtcNow();
@@ -27,11 +31,24 @@ public sealed class OrgDirectory(MetadataStore store, SecretProtector protector,
 
         var org = store.FindOrg(orgId);
         var security = org is null ? null : store.FindOrgSecurity(orgId);
-        OrgEntry? entry = org is null || security is null ? null : new OrgEntry(
-            org,
-            protector.UnprotectPiiKey(org.PiiKeyProtected),
-            IpAllowlist.FromStored(security.IpAllowlist),
-            security.RequireMfa);
+        OrgEntry? entry = null;
+        if (org is not null && security is not null)
+        {
+            byte[]? piiKey = null;
+            KeyRingUnavailableException? keyProblem = null;
+            try
+            {
+                piiKey = protector.UnprotectPiiKey(org.PiiKeyProtected);
+            }
+            catch (KeyRingUnavailableException ex)
+            {
+                keyProblem = ex;
+                keyRing?.ReportUnavailable(ex);
+            }
+
+            entry = new OrgEntry(org, piiKey, keyProblem, IpAllowlist.FromStored(security.IpAllowlist), security.RequireMfa);
+        }
+
         cache[orgId] = new CachedOrg(entry, now);
         return entry;
     }
@@ -39,16 +56,12 @@ public sealed class OrgDirectory(MetadataStore store, SecretProtector protector,
     /// <summary>Forgets the cached copy after the org's settings changed.</summary>
     public void Invalidate(int orgId) => cache.TryRemove(orgId, out _);
 
-    /// <summary>Creates an org (with a fresh PII hashing key) unless its slug exists.</summary>
+    /// <summary>
+    /// Creates an org (with a fresh PII hashing key) unless its slug exists. An existing org is returned without touching
+    /// the key ring, so a start-up with a missing ring neither fails here nor makes a new key.
+    /// </summary>
     public Org Ensure(string slug, string name) =>
-        store.EnsureOrg(slug, name, protector.ProtectPiiKey(RandomNumberGenerator.GetBytes(32)));
+        store.FindOrgBySlug(slug) ?? store.EnsureOrg(slug, name, protector.ProtectPiiKey(RandomNumberGenerator.GetBytes(32)));
 
     private sealed record CachedOrg(OrgEntry? Entry, DateTimeOffset LoadedAt);
 }
-
-/// <summary>An org, its PII hashing key and its access settings (parsed once per cache load).</summary>
-/// <param name="Org">The stored org.</param>
-/// <param name="PiiKey">The unprotected key for deterministic PII hashing.</param>
-/// <param name="Allowlist">Addresses that may reach the org's ingestion and API.</param>
-/// <param name="RequireMfa">True when members must have MFA on.</param>
-public sealed record OrgEntry(Org Org, byte[] PiiKey, IpAllowlist Allowlist, bool RequireMfa);

@@ -11,7 +11,7 @@ namespace AegisGuard.Identity.ApiKeys;
 /// ingestion does not decrypt per request; revocation through this service takes effect at once (other
 /// processes' changes within <see cref="CacheTtl"/>).
 /// </summary>
-public sealed class ApiKeyService(MetadataStore store, SecretProtector protector, TimeProvider time)
+public sealed class ApiKeyService(MetadataStore store, SecretProtector protector, TimeProvider time, KeyRingCheck? keyRing = null)
 {
     public static readonly TimeSpan CacheTtl = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(1);
@@ -37,31 +37,56 @@ public sealed class ApiKeyService(MetadataStore store, SecretProtector protector
         return new CreatedApiKey(id, secret, name, scopes, now);
     }
 
-    /// <summary>The key with this id, decrypted (revoked keys included, flagged), or null when unknown.</summary>
+    /// <summary>
+    /// The key with this id, decrypted (revoked keys included, flagged), or null when unknown. Throws
+    /// <see cref="KeyRingUnavailableException"/> (answered 503 by the global exception handler) when the key ring cannot
+    /// decrypt its secret; <see cref="Lookup"/> returns that as a state instead.
+    /// </summary>
     public ResolvedApiKey? Resolve(string keyId)
     {
+        var lookup = Lookup(keyId);
+        return lookup.Status == ApiKeyLookupStatus.KeyRingUnavailable ? throw lookup.KeyRingProblem! : lookup.Key;
+    }
+
+    /// <summary>
+    /// Looks the key up without throwing for a missing key ring: <see cref="ApiKeyLookupStatus.KeyRingUnavailable"/> means
+    /// the key exists but its secret cannot be decrypted (answer 503; the health board reports <c>key-ring</c>).
+    /// </summary>
+    public ApiKeyLookup Lookup(string keyId)
+    {
+        ArgumentNullException.ThrowIfNull(keyId);
         var now = time.GetUtcNow();
         if (cache.TryGetValue(keyId, out var cached) && now - cached.LoadedAt < CacheTtl)
         {
-            return cached.Key;
+            return cached.Key is null ? ApiKeyLookup.Unknown : new ApiKeyLookup(ApiKeyLookupStatus.Found, cached.Key, null);
         }
 
         var row = keyId.Length <= 64 ? store.FindApiKey(keyId) : null;
-        ResolvedApiKey? key = row is null ? null : new ResolvedApiKey(
-            row.Id,
-            row.OrgId,
-            row.Scopes,
-            SecretProtector.SecretBytes(protector.UnprotectApiKeySecret(row.SecretProtected)),
-            row.PreviousSecretProtected is null ? null : SecretProtector.SecretBytes(protector.UnprotectApiKeySecret(row.PreviousSecretProtected)),
-            row.PreviousExpiresAt,
-            row.RevokedAt is not null);
+        ResolvedApiKey? key;
+        try
+        {
+            key = row is null ? null : new ResolvedApiKey(
+                row.Id,
+                row.OrgId,
+                row.Scopes,
+                SecretProtector.SecretBytes(protector.UnprotectApiKeySecret(row.SecretProtected)),
+                row.PreviousSecretProtected is null ? null : SecretProtector.SecretBytes(protector.UnprotectApiKeySecret(row.PreviousSecretProtected)),
+                row.PreviousExpiresAt,
+                row.RevokedAt is not null);
+        }
+        catch (KeyRingUnavailableException ex)
+        {
+            keyRing?.ReportUnavailable(ex);
+            return new ApiKeyLookup(ApiKeyLookupStatus.KeyRingUnavailable, null, ex); // not cached: a restored ring works at once
+        }
+
         if (cache.Count > 100_000)
         {
             cache.Clear(); // unknown ids are cached too; never let probing grow this without bound
         }
 
         cache[keyId] = new CachedKey(key, now);
-        return key;
+        return key is null ? ApiKeyLookup.Unknown : new ApiKeyLookup(ApiKeyLookupStatus.Found, key, null);
     }
 
     public IReadOnlyList<ApiKeyRow> List(int orgId) => store.ListApiKeys(orgId);
