@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using AegisGuard.Hosting;
+using AegisGuard.Identity;
 using AegisGuard.Identity.ApiKeys;
 using AegisGuard.Identity.Network;
 using AegisGuard.Ingest.Schema;
@@ -26,6 +27,7 @@ public sealed partial class IngestHandler(
     IngestMemoryBudget memory,
     BacklogMonitor backlog,
     PiiScrubbers scrubbers,
+    KeyRingCheck keyRing,
     IngestLog log,
     IOptions<AegisOptions> options,
     TimeProvider time,
@@ -59,6 +61,7 @@ public sealed partial class IngestHandler(
         if (lookup.Status == ApiKeyLookupStatus.KeyRingUnavailable)
         {
             LogKeyRingFailed(logger, lookup.KeyRingProblem!);
+            keyRing.ReportUnavailable(lookup.KeyRingProblem!);
             return IngestProblems.KeyRingUnavailable(http);
         }
 

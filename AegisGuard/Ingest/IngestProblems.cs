@@ -39,9 +39,23 @@ internal static class IngestProblems
             detail: $"The batch was NOT accepted: {reason}. Nothing was stored; retry later.");
     }
 
-    /// <summary>503 while the Data Protection key ring cannot decrypt what this request needs (an API-key secret, the org's PII key).</summary>
-    public static IResult KeyRingUnavailable(HttpContext http) => Unavailable(http,
-        "the key ring in data/keys cannot decrypt this key's secret or the org's PII key (missing or replaced); restore data/keys from the backup taken with meta.db");
+    /// <summary>
+    /// 503 while the Data Protection key ring cannot decrypt what this request needs (an API-key secret, the org's PII
+    /// key): the client did nothing wrong, and an operator must restore data/keys (the health board says so).
+    /// </summary>
+    public static IResult KeyRingUnavailable(HttpContext http)
+    {
+        http.Response.Headers.RetryAfter = "30";
+        var problem = new Microsoft.AspNetCore.Mvc.ProblemDetails
+        {
+            Status = StatusCodes.Status503ServiceUnavailable,
+            Title = "Key ring unavailable",
+            Detail = "The batch was NOT accepted: the key ring in data/keys cannot decrypt this key's secret or the org's PII key (missing or replaced). " +
+                     "Nothing was stored; the operator must restore data/keys from the backup taken with meta.db (see /healthz).",
+        };
+        problem.Extensions["error"] = "key_ring_unavailable";
+        return TypedResults.Problem(problem);
+    }
 
     /// <summary>
     /// 503 + Retry-After while the appliance takes no more (backpressure: the backlog or the memory for request bodies
