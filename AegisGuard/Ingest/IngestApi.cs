@@ -16,6 +16,7 @@ public static class IngestApi
         services.AddSingleton<IdempotencyGuard>();
         services.AddSingleton<IngestMemoryBudget>();
         services.AddSingleton<IngestHandler>();
+        services.Configure<ProblemDetailsOptions>(options => options.CustomizeProblemDetails += IngestProblems.FillMissingDetail);
         return services;
     }
 
@@ -40,7 +41,8 @@ public static class IngestApi
                 $"At most {maxItems} items per request. Headers: x-org-key (API key id), x-signature: sha256=<hex HMAC-SHA256(secret, raw body bytes as sent)>, " +
                 "optional x-idempotency-key (same key + same body within 24 h → the same answer, stored once; same key + another body → 422), " +
                 "optional Content-Encoding: gzip (the signature then covers the gzip bytes). 202 means the batch is durable on disk. " +
-                "An invalid item rejects the whole batch (422 naming the item index and field); nothing is half-written.")
+                "An invalid item rejects the whole batch (422 naming the item index and field); nothing is half-written. " +
+                WireLimits.Description)
             .Accepts<TDoc>("application/json")
             .Produces<IngestAccepted>(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status400BadRequest)

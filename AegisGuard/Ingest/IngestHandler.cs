@@ -47,7 +47,7 @@ public sealed partial class IngestHandler(
 
         if (!IsJson(request.ContentType))
         {
-            return IngestProblems.UnsupportedMediaType("Send the batch as Content-Type: application/json.");
+            return IngestProblems.UnsupportedMediaType(IngestProblems.NotJson(request.ContentType));
         }
 
         string encoding = request.Headers.ContentEncoding.ToString().Trim().ToLowerInvariant();
@@ -269,9 +269,14 @@ public sealed partial class IngestHandler(
     private static JsonHttpResult<IngestAccepted> Accepted(int count, string batchId) =>
         TypedResults.Json(new IngestAccepted(count, batchId), IngestJsonContext.Default.IngestAccepted, statusCode: StatusCodes.Status202Accepted);
 
+    /// <summary>
+    /// JSON in UTF-8 only: the decoders read the bytes as UTF-8 and the HMAC covers those bytes, so a body in another
+    /// charset cannot be transcoded for the sender, only refused.
+    /// </summary>
     private static bool IsJson(string? contentType) =>
         MediaTypeHeaderValue.TryParse(contentType, out var parsed) &&
-        parsed.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase);
+        parsed.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase) &&
+        (!parsed.Charset.HasValue || HeaderUtilities.RemoveQuotes(parsed.Charset).Equals("utf-8", StringComparison.OrdinalIgnoreCase));
 
     /// <summary>Checks the HMAC in constant time.</summary>
     private static bool SignatureMatches(ResolvedApiKey key, string? header, ReadOnlySpan<byte> body, DateTime now)

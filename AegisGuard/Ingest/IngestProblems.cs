@@ -19,6 +19,27 @@ internal static class IngestProblems
 
     public static IResult UnsupportedMediaType(string detail) => TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type", detail: detail);
 
+    /// <summary>What a 415 for the content type says: what was sent (shortened) and the two forms accepted.</summary>
+    public static string NotJson(string? contentType)
+    {
+        string sent = string.IsNullOrEmpty(contentType) ? "none" : $"'{(contentType.Length > 100 ? contentType[..100] + "…" : contentType)}'";
+        return $"Content-Type {sent} is not accepted; send application/json or application/json; charset=utf-8 (the body must be UTF-8 JSON).";
+    }
+
+    /// <summary>
+    /// Routing refuses a content type that is not JSON at all (the endpoints declare application/json) before the
+    /// handler runs, with a problem that has no detail; on the ingestion paths it gets the handler's words.
+    /// </summary>
+    public static void FillMissingDetail(ProblemDetailsContext context)
+    {
+        if (context.ProblemDetails.Detail is null &&
+            context.ProblemDetails.Status == StatusCodes.Status415UnsupportedMediaType &&
+            context.HttpContext.Request.Path.StartsWithSegments("/v1", StringComparison.OrdinalIgnoreCase))
+        {
+            context.ProblemDetails.Detail = NotJson(context.HttpContext.Request.ContentType);
+        }
+    }
+
     public static IResult Conflict(string detail) => TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Idempotency key reused", detail: detail);
 
     public static IResult TooManyRequests(HttpContext http, TimeSpan retryAfter)

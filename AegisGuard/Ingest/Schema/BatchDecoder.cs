@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using AegisGuard.Storage.Telemetry;
 
@@ -6,12 +7,14 @@ namespace AegisGuard.Ingest.Schema;
 /// <summary>
 /// Decodes one signal's batch (<c>{"&lt;items&gt;":[…]}</c>) into rows. The ingest API runs it to validate before
 /// anything is written (the whole batch is rejected when one item is bad); the normalizer runs it again on the
-/// stored bytes, with the org's scrubber, to build the rows it writes.
+/// stored bytes, with the org's scrubber, to build the rows it writes. Both first pass the bytes through
+/// <see cref="WireValidator"/>, so nothing reaches the JSON decoding that it could throw on.
 /// </summary>
 public abstract class BatchDecoder<TRow> : IBatchDecoder
     where TRow : TelemetryRow
 {
-    private static readonly JsonDocumentOptions ParseOptions = new() { MaxDepth = 32 };
+    private static readonly JsonDocumentOptions ParseOptions = new() { MaxDepth = WireLimits.MaxBodyDepth };
+    private byte[]? itemsPropertyUtf8;
 
     public abstract Signal Signal { get; }
 
@@ -34,9 +37,24 @@ public abstract class BatchDecoder<TRow> : IBatchDecoder
         return new BatchDecodeResult<object> { Outcome = result.Outcome, ItemCount = result.ItemCount, Problem = result.Problem };
     }
 
+    /// <summary>The item fields this schema reads itself; any other field of an item is kept as an attribute.</summary>
+    private protected abstract FieldNames KnownFields { get; }
+
     private BatchDecodeResult<TRow> Decode(ReadOnlyMemory<byte> json, DecodeContext context, bool writeAttributes)
     {
         ArgumentNullException.ThrowIfNull(context);
+        itemsPropertyUtf8 ??= Encoding.UTF8.GetBytes(ItemsProperty);
+        var check = WireValidator.Check(json.Span, itemsPropertyUtf8, MaxItems, KnownFields, context);
+        switch (check.Outcome)
+        {
+            case DecodeOutcome.Malformed:
+                return Malformed(check.Problem!);
+            case DecodeOutcome.TooManyItems:
+                return TooManyItems(check.ItemCount);
+            case DecodeOutcome.Invalid:
+                return new BatchDecodeResult<TRow> { Outcome = DecodeOutcome.Invalid, ItemCount = check.ItemCount };
+        }
+
         JsonDocument document;
         try
         {
@@ -58,12 +76,7 @@ public abstract class BatchDecoder<TRow> : IBatchDecoder
             int count = items.GetArrayLength();
             if (count > MaxItems)
             {
-                return new BatchDecodeResult<TRow>
-                {
-                    Outcome = DecodeOutcome.TooManyItems,
-                    ItemCount = count,
-                    Problem = $"the batch holds {count} {ItemsProperty}; one request may carry at most {MaxItems}",
-                };
+                return TooManyItems(count);
             }
 
             var rows = new List<TRow>(count);
@@ -101,4 +114,11 @@ public abstract class BatchDecoder<TRow> : IBatchDecoder
     protected abstract TRow? DecodeItem(JsonElement item, int index, DecodeContext context, AttributeWriter attributes);
 
     private static BatchDecodeResult<TRow> Malformed(string problem) => new() { Outcome = DecodeOutcome.Malformed, Problem = problem };
+
+    private BatchDecodeResult<TRow> TooManyItems(int count) => new()
+    {
+        Outcome = DecodeOutcome.TooManyItems,
+        ItemCount = count,
+        Problem = $"the batch holds {count} {ItemsProperty}; one request may carry at most {MaxItems}",
+    };
 }

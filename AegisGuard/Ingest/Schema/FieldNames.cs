@@ -14,10 +14,18 @@ internal sealed class FieldNames
     private readonly string[] names;
     private readonly byte[][] utf8;
 
+    // The known names grouped by their UTF-8 length: most names an item carries are told apart by length alone.
+    private readonly byte[][][] byLength;
+
     public FieldNames(params string[] names)
     {
         this.names = names;
         utf8 = names.Select(Encoding.UTF8.GetBytes).ToArray();
+        byLength = new byte[utf8.Max(n => n.Length) + 1][][];
+        for (int length = 0; length < byLength.Length; length++)
+        {
+            byLength[length] = utf8.Where(n => n.Length == length).ToArray();
+        }
     }
 
     /// <summary>The known name <paramref name="property"/> carries (the same string instance each time), or null.</summary>
@@ -40,5 +48,24 @@ internal sealed class FieldNames
         }
 
         return null;
+    }
+
+    /// <summary>Whether <paramref name="utf8"/> (an unescaped name) is one of the known names.</summary>
+    public bool Contains(ReadOnlySpan<byte> utf8)
+    {
+        if (utf8.Length >= byLength.Length)
+        {
+            return false;
+        }
+
+        foreach (byte[] known in byLength[utf8.Length])
+        {
+            if (utf8.SequenceEqual(known))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }

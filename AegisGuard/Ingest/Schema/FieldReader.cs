@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 
 namespace AegisGuard.Ingest.Schema;
@@ -31,6 +32,15 @@ internal static class FieldReader
             return null;
         }
 
+        // Valid JSON, but the store's string columns are written through an interface that ends text at a NUL
+        // (measured with DuckDB.NET 1.5.6: "a\u0000b" is stored as "a"), so it would be acknowledged and then cut.
+        // Attributes are stored as JSON text, where the NUL stays escaped and survives.
+        if (value.Contains('\0', StringComparison.Ordinal))
+        {
+            context.Fail(index, property.Name, "holds a NUL character (\\u0000), which this field cannot store (the text would be cut there); remove it, or send it in an attribute, where it is kept");
+            return null;
+        }
+
         return value;
     }
 
@@ -46,6 +56,26 @@ internal static class FieldReader
         if (!double.IsFinite(value))
         {
             context.Fail(index, property.Name, "must be a finite number");
+            return null;
+        }
+
+        return value;
+    }
+
+    /// <summary>A duration in milliseconds: ≥ 0 and at most <see cref="WireLimits.MaxDurationMs"/>.</summary>
+    public static double? Duration(JsonProperty property, int index, DecodeContext context)
+    {
+        double? value = Number(property, index, context);
+        if (value < 0)
+        {
+            context.Fail(index, property.Name, "must be ≥ 0");
+            return null;
+        }
+
+        if (value > WireLimits.MaxDurationMs)
+        {
+            context.Fail(index, property.Name, string.Create(CultureInfo.InvariantCulture,
+                $"is {value:G6} ms; a duration may be at most {WireLimits.MaxDurationMs:0} ms (10 years)"));
             return null;
         }
 

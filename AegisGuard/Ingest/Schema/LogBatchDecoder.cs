@@ -14,6 +14,8 @@ public sealed class LogBatchDecoder : BatchDecoder<LogRecord>
     public const int MaxMessageLength = 256 * 1024;
     public const string DefaultService = "unknown";
 
+    private protected override FieldNames KnownFields => Fields;
+
     public override Signal Signal => Signal.Logs;
 
     public override string ItemsProperty => "logs";

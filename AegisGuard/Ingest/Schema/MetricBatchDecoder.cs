@@ -16,6 +16,11 @@ public sealed class MetricBatchDecoder : BatchDecoder<MetricPoint>
     public const int MaxBuckets = 128;
     private static readonly string[] Types = ["gauge", "counter", "histogram"];
 
+    // Every double below this converts to a long exactly (when whole); 2^63 itself does not fit.
+    private const double TwoToThe63 = 9223372036854775808d;
+
+    private protected override FieldNames KnownFields => Fields;
+
     public override Signal Signal => Signal.Metrics;
 
     public override string ItemsProperty => "metrics";
@@ -64,6 +69,10 @@ public sealed class MetricBatchDecoder : BatchDecoder<MetricPoint>
                     if (count is < 0 || (count is not null && count != Math.Floor(count.Value)))
                     {
                         context.Fail(index, property.Name, "must be a whole number ≥ 0");
+                    }
+                    else if (count >= TwoToThe63)
+                    {
+                        context.Fail(index, property.Name, $"does not fit in a 64-bit integer (at most {WireLimits.MaxHistogramCount})");
                     }
 
                     break;
@@ -206,7 +215,12 @@ public sealed class MetricBatchDecoder : BatchDecoder<MetricPoint>
                 return null;
             }
 
-            sorted[key] = context.ScrubText(text);
+            if (!sorted.TryAdd(key, context.ScrubText(text)))
+            {
+                // Exact duplicates are refused before decoding; these differ only by '.' and '_'.
+                context.Fail(index, path, $"names the same label as another one: both become {key}");
+                return null;
+            }
         }
 
         if (sorted.Count > MaxLabels)

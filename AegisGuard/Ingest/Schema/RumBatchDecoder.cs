@@ -14,6 +14,8 @@ public sealed class RumBatchDecoder : BatchDecoder<RumEvent>
 
     private static readonly string[] Types = ["view", "vital", "error", "action", "resource"];
 
+    private protected override FieldNames KnownFields => Fields;
+
     public override Signal Signal => Signal.Rum;
 
     public override string ItemsProperty => "events";
@@ -67,12 +69,7 @@ public sealed class RumBatchDecoder : BatchDecoder<RumEvent>
                     actionName = FieldReader.String(property, index, context, 1024, allowEmpty: false);
                     break;
                 case "duration_ms":
-                    durationMs = FieldReader.Number(property, index, context);
-                    if (durationMs < 0)
-                    {
-                        context.Fail(index, property.Name, "must be ≥ 0");
-                    }
-
+                    durationMs = FieldReader.Duration(property, index, context);
                     break;
                 case "user_agent":
                     userAgent = FieldReader.String(property, index, context, 1024);

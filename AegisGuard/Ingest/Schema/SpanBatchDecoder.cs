@@ -24,6 +24,8 @@ public sealed class SpanBatchDecoder : BatchDecoder<SpanRecord>
         ["status_code_ok"] = "ok", ["status_code_error"] = "error", ["status_code_unset"] = "unset",
     };
 
+    private protected override FieldNames KnownFields => Fields;
+
     public override Signal Signal => Signal.Traces;
 
     public override string ItemsProperty => "spans";
@@ -72,12 +74,7 @@ public sealed class SpanBatchDecoder : BatchDecoder<SpanRecord>
                     end = FieldReader.Time(property, index, context);
                     break;
                 case "duration_ms":
-                    durationMs = FieldReader.Number(property, index, context);
-                    if (durationMs < 0)
-                    {
-                        context.Fail(index, property.Name, "must be ≥ 0");
-                    }
-
+                    durationMs = FieldReader.Duration(property, index, context);
                     break;
                 case "status":
                     string? rawStatus = FieldReader.String(property, index, context, 32);
@@ -117,7 +114,24 @@ public sealed class SpanBatchDecoder : BatchDecoder<SpanRecord>
             return null;
         }
 
-        DateTime finish = end ?? start!.Value.AddTicks((long)(durationMs!.Value * TimeSpan.TicksPerMillisecond));
+        DateTime finish;
+        if (end is { } given)
+        {
+            finish = given;
+        }
+        else
+        {
+            // Exact for any duration within WireLimits.MaxDurationMs; only the addition can leave DateTime's range.
+            long ticks = (long)(durationMs!.Value * TimeSpan.TicksPerMillisecond);
+            if (ticks > (DateTime.MaxValue - start!.Value).Ticks)
+            {
+                context.Fail(index, "duration_ms", "start + duration_ms is past the last representable time (9999-12-31T23:59:59Z)");
+                return null;
+            }
+
+            finish = start.Value.AddTicks(ticks);
+        }
+
         if (finish < start)
         {
             context.Fail(index, "end", "must not be before start");

@@ -16,7 +16,7 @@ public sealed record LogsBatch(IReadOnlyList<LogEventDoc> Logs);
 /// <param name="Host">Host name.</param>
 /// <param name="TraceId">Trace id for correlation (letters, digits, - and _; up to 64).</param>
 /// <param name="SpanId">Span id for correlation.</param>
-/// <param name="Attributes">Free-form JSON object (up to 256 keys); string values are scrubbed.</param>
+/// <param name="Attributes">Free-form JSON object (up to 256 keys; strings up to 32 KiB; all attributes of the item up to 64 KiB; nesting up to 8 levels); string values are scrubbed.</param>
 public sealed record LogEventDoc(string? Timestamp, string? Service, string? Level, string Message, string? Host, [property: JsonPropertyName("trace_id")] string? TraceId, [property: JsonPropertyName("span_id")] string? SpanId, Dictionary<string, object>? Attributes);
 
 /// <summary>A batch of metric samples (at most 5000).</summary>
@@ -50,10 +50,10 @@ public sealed record TracesBatch(IReadOnlyList<SpanDoc> Spans);
 /// <param name="Kind">internal (default), server, client, producer or consumer.</param>
 /// <param name="Start">Start time (required), as for log timestamps.</param>
 /// <param name="End">End time.</param>
-/// <param name="DurationMs">Duration in milliseconds, when end is not given.</param>
+/// <param name="DurationMs">Duration in milliseconds (0 to 315576000000, i.e. 10 years), when end is not given.</param>
 /// <param name="Status">ok, error or unset (default).</param>
 /// <param name="StatusMessage">Status message (scrubbed).</param>
-/// <param name="Attributes">Free-form JSON object.</param>
+/// <param name="Attributes">Free-form JSON object (strings up to 32 KiB; all attributes of the item up to 64 KiB; nesting up to 8 levels).</param>
 public sealed record SpanDoc([property: JsonPropertyName("trace_id")] string TraceId, [property: JsonPropertyName("span_id")] string SpanId, [property: JsonPropertyName("parent_span_id")] string? ParentSpanId, string? Service, string Name, string? Kind, string Start, string? End, [property: JsonPropertyName("duration_ms")] double? DurationMs, string? Status, [property: JsonPropertyName("status_message")] string? StatusMessage, Dictionary<string, object>? Attributes);
 
 /// <summary>A batch of RUM events (at most 1000).</summary>
@@ -70,7 +70,7 @@ public sealed record RumBatch(IReadOnlyList<RumEventDoc> Events);
 /// <param name="ErrorMessage">Error message (scrubbed).</param>
 /// <param name="ErrorStack">Stack trace (scrubbed).</param>
 /// <param name="ActionName">What the user did, e.g. "click on Checkout".</param>
-/// <param name="DurationMs">Duration of a view, action or resource load.</param>
+/// <param name="DurationMs">Duration of a view, action or resource load in milliseconds (0 to 315576000000).</param>
 /// <param name="UserAgent">The browser's user agent.</param>
-/// <param name="Attributes">Free-form JSON object.</param>
+/// <param name="Attributes">Free-form JSON object (strings up to 32 KiB; all attributes of the item up to 64 KiB; nesting up to 8 levels).</param>
 public sealed record RumEventDoc(string Type, [property: JsonPropertyName("session_id")] string SessionId, string? Timestamp, string? Application, string? Url, [property: JsonPropertyName("vital_name")] string? VitalName, [property: JsonPropertyName("vital_value")] double? VitalValue, [property: JsonPropertyName("error_message")] string? ErrorMessage, [property: JsonPropertyName("error_stack")] string? ErrorStack, [property: JsonPropertyName("action_name")] string? ActionName, [property: JsonPropertyName("duration_ms")] double? DurationMs, [property: JsonPropertyName("user_agent")] string? UserAgent, Dictionary<string, object>? Attributes);
