@@ -39,9 +39,12 @@ public sealed class OrgDirectory(MetadataStore store, SecretProtector protector,
     /// <summary>Forgets the cached copy after the org's settings changed.</summary>
     public void Invalidate(int orgId) => cache.TryRemove(orgId, out _);
 
-    /// <summary>Creates an org (with a fresh PII hashing key) unless its slug exists.</summary>
+    /// <summary>
+    /// Creates an org (with a fresh PII hashing key) unless its slug exists. An existing org is only read: protecting a key
+    /// may make Data Protection write a new key file, which must not happen at every start (nor fail one on a full disk).
+    /// </summary>
     public Org Ensure(string slug, string name) =>
-        store.EnsureOrg(slug, name, protector.ProtectPiiKey(RandomNumberGenerator.GetBytes(32)));
+        store.FindOrgBySlug(slug) ?? store.EnsureOrg(slug, name, protector.ProtectPiiKey(RandomNumberGenerator.GetBytes(32)));
 
     private sealed record CachedOrg(OrgEntry? Entry, DateTimeOffset LoadedAt);
 }
