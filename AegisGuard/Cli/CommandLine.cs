@@ -1,4 +1,5 @@
 using AegisGuard.Hosting;
+using AegisGuard.Storage;
 
 namespace AegisGuard.Cli;
 
@@ -44,8 +45,37 @@ public static class CommandLine
             }
         }
 
-        var app = AegisHost.Build(args);
-        await app.RunAsync();
-        return 0;
+        try
+        {
+            var app = AegisHost.Build(args);
+            // Open the stores before the host starts, so a refusal is one clear line and not a hosting failure with a trace.
+            AegisHost.OpenStores(app.Services);
+            await app.RunAsync();
+            return 0;
+        }
+        catch (Exception ex) when (RefusalIn(ex) is { } refusal)
+        {
+            await Console.Error.WriteLineAsync(refusal.Message);
+            return 1;
+        }
+    }
+
+    /// <summary>The refusal to start inside <paramref name="exception"/> (DI and hosting wrap what they run), if any.</summary>
+    private static StartupRefusedException? RefusalIn(Exception? exception)
+    {
+        for (var ex = exception; ex is not null; ex = ex.InnerException)
+        {
+            if (ex is StartupRefusedException refusal)
+            {
+                return refusal;
+            }
+
+            if (ex is AggregateException aggregate)
+            {
+                return aggregate.InnerExceptions.Select(RefusalIn).FirstOrDefault(r => r is not null);
+            }
+        }
+
+        return null;
     }
 }

@@ -88,4 +88,16 @@ public static class AegisHost
         app.MapWebUi();
         return app;
     }
+
+    /// <summary>
+    /// Opens the stores (each checks its files and may refuse with <see cref="StartupRefusedException"/>). The command
+    /// line calls this before the host starts, so a refusal is reported as one line instead of a hosting failure.
+    /// </summary>
+    public static void OpenStores(IServiceProvider services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.GetRequiredService<MetadataStore>();
+        services.GetRequiredService<TelemetryStore>();
+        services.GetRequiredService<IngestLog>();
+    }
 }
