@@ -42,9 +42,19 @@ public sealed partial class Normalizer(
     public const string ReaderName = "normalizer";
     private readonly Dictionary<int, (string Mode, PiiScrubber Scrubber)> scrubbers = [];
 
+    // The read stage replaces the reader when the ingest log reopens itself after a failure; the write stage completes
+    // positions on whichever reader is current.
+    private IngestLogReader? currentReader;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var reader = log.OpenReader(ReaderName);
+        if (await OpenReaderAsync(stoppingToken) is not { } opened)
+        {
+            return;
+        }
+
+        Volatile.Write(ref currentReader, opened);
+        using var disposeReader = new ReaderDisposal(this);
         status.Started(store.FlushedUntil);
         var raw = Channel.CreateBounded<IngestLogEntry>(new BoundedChannelOptions(64) { SingleReader = true, SingleWriter = true });
         var normalized = Channel.CreateBounded<NormalizedBatch>(new BoundedChannelOptions(4) { SingleReader = true, SingleWriter = true });
@@ -52,35 +62,101 @@ public sealed partial class Normalizer(
         using var abort = new CancellationTokenSource();
         var stages = new[]
         {
-            Task.Run(() => ReadAsync(reader, raw.Writer, stoppingToken, abort.Token), CancellationToken.None),
+            Task.Run(() => ReadAsync(raw.Writer, stoppingToken, abort.Token), CancellationToken.None),
             Task.Run(() => NormalizeAsync(raw.Reader, normalized.Writer, abort.Token), CancellationToken.None),
-            Task.Run(() => WriteAsync(reader, normalized.Reader, abort, stoppingToken), CancellationToken.None),
+            Task.Run(() => WriteAsync(normalized.Reader, abort, stoppingToken), CancellationToken.None),
         };
         await Task.WhenAll(stages);
     }
 
-    private async Task ReadAsync(IngestLogReader reader, ChannelWriter<IngestLogEntry> output, CancellationToken stoppingToken, CancellationToken abort)
+    private sealed class ReaderDisposal(Normalizer owner) : IDisposable
     {
+        public void Dispose() => Volatile.Read(ref owner.currentReader)?.Dispose();
+    }
+
+    /// <summary>Opens the named reader, waiting while the ingest log reopens itself after a failure; null when stopping.</summary>
+    private async Task<IngestLogReader?> OpenReaderAsync(CancellationToken stoppingToken)
+    {
+        while (true)
+        {
+            try
+            {
+                return log.OpenReader(ReaderName);
+            }
+            catch (IngestLogUnavailableException ex)
+            {
+                LogReaderWaiting(logger, ex.Message);
+                try
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(500), time, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return null;
+                }
+            }
+        }
+    }
+
+    private async Task ReadAsync(ChannelWriter<IngestLogEntry> output, CancellationToken stoppingToken, CancellationToken abort)
+    {
+        var reader = Volatile.Read(ref currentReader)!;
+        // After a reopen the new reader resumes at the last completed position: what was already handed on is skipped.
+        long forwardedUntil = 0;
         try
         {
             long stalledSince = 0;
             while (!stoppingToken.IsCancellationRequested)
             {
-                while (reader.TryRead(out var entry))
+                try
                 {
-                    stalledSince = 0;
-                    await output.WriteAsync(entry, abort);
+                    while (reader.TryRead(out var entry))
+                    {
+                        if (entry.Address < forwardedUntil)
+                        {
+                            entry.Dispose();
+                            continue;
+                        }
+
+                        forwardedUntil = entry.NextAddress;
+                        stalledSince = 0;
+                        await output.WriteAsync(entry, abort);
+                    }
+                }
+                catch (IngestLogReopenedException ex)
+                {
+                    LogReaderReopened(logger, ex.Message);
+                    reader.Dispose();
+                    if (await OpenReaderAsync(stoppingToken) is not { } reopened)
+                    {
+                        break;
+                    }
+
+                    reader = reopened;
+                    Volatile.Write(ref currentReader, reopened);
+                    continue;
                 }
 
-                status.ReaderAt(reader.NextAddress);
-                if (reader.NextAddress < reader.CommittedUntilAddress)
+                long readerAt, committed;
+                try
+                {
+                    readerAt = reader.NextAddress;
+                    committed = reader.CommittedUntilAddress;
+                }
+                catch (IngestLogReopenedException)
+                {
+                    continue; // TryRead above throws it again and replaces the reader
+                }
+
+                status.ReaderAt(readerAt);
+                if (readerAt < committed)
                 {
                     // Committed records the iterator does not hand out: FASTER's wait would return at once and this
                     // loop would spin. Back off and make the stall visible instead.
                     stalledSince = stalledSince == 0 ? time.GetTimestamp() : stalledSince;
                     if (time.GetElapsedTime(stalledSince) > TimeSpan.FromSeconds(10))
                     {
-                        LogReaderStalled(logger, reader.NextAddress, reader.CommittedUntilAddress);
+                        LogReaderStalled(logger, readerAt, committed);
                         stalledSince = time.GetTimestamp();
                     }
 
@@ -99,12 +175,30 @@ public sealed partial class Normalizer(
                 {
                     break;
                 }
+                catch (IngestLogReopenedException)
+                {
+                    continue; // TryRead above throws it again and replaces the reader
+                }
             }
 
             // Shutdown: the web server has stopped taking batches; drain what is committed so it is queryable.
-            while (reader.TryRead(out var entry))
+            try
             {
-                await output.WriteAsync(entry, abort);
+                while (reader.TryRead(out var entry))
+                {
+                    if (entry.Address < forwardedUntil)
+                    {
+                        entry.Dispose();
+                        continue;
+                    }
+
+                    forwardedUntil = entry.NextAddress;
+                    await output.WriteAsync(entry, abort);
+                }
+            }
+            catch (IngestLogReopenedException)
+            {
+                // The log failed during shutdown: what was not drained is replayed at the next start.
             }
 
             output.Complete();
@@ -220,7 +314,7 @@ public sealed partial class Normalizer(
         return new NormalizedBatch(entry.Address, entry.NextAddress, 0, []);
     }
 
-    private async Task WriteAsync(IngestLogReader reader, ChannelReader<NormalizedBatch> input, CancellationTokenSource abort, CancellationToken stoppingToken)
+    private async Task WriteAsync(ChannelReader<NormalizedBatch> input, CancellationTokenSource abort, CancellationToken stoppingToken)
     {
         var pipeline = options.Value.Pipeline;
         var pending = new PendingFlush();
@@ -261,7 +355,7 @@ public sealed partial class Normalizer(
 
                     StageQuietly(pending);
 
-                    if (pending.RowCount >= pipeline.FlushMaxRows && !await FlushAsync(reader, pending, stoppingToken))
+                    if (pending.RowCount >= pipeline.FlushMaxRows && !await FlushAsync(pending, stoppingToken))
                     {
                         await abort.CancelAsync();
                         return;
@@ -269,7 +363,7 @@ public sealed partial class Normalizer(
                 }
 
                 if (!pending.IsEmpty && (!more || time.GetElapsedTime(firstPendingAt) >= pipeline.FlushInterval) &&
-                    !await FlushAsync(reader, pending, stoppingToken))
+                    !await FlushAsync(pending, stoppingToken))
                 {
                     await abort.CancelAsync();
                     return;
@@ -318,7 +412,7 @@ public sealed partial class Normalizer(
     }
 
     /// <summary>Flushes, retrying on failure; false only when shutting down and storage keeps failing.</summary>
-    private async Task<bool> FlushAsync(IngestLogReader reader, PendingFlush pending, CancellationToken stoppingToken)
+    private async Task<bool> FlushAsync(PendingFlush pending, CancellationToken stoppingToken)
     {
         int attempt = 0;
         while (true)
@@ -328,7 +422,16 @@ public sealed partial class Normalizer(
             {
                 var files = store.Flush(pending);
                 // Only now is it safe to let the log forget these records.
-                await reader.CompleteUntilAsync(pending.NextAddress, truncate: true, CancellationToken.None);
+                try
+                {
+                    await Volatile.Read(ref currentReader)!.CompleteUntilAsync(pending.NextAddress, truncate: true, CancellationToken.None);
+                }
+                catch (IngestLogReopenedException ex)
+                {
+                    // The rows are stored and the manifest moved; the log position follows with the next flush, and
+                    // until then a replay skips these records (they are below the flushed position).
+                    LogCompletionDeferred(logger, ex.Message);
+                }
                 status.Flushed(pending.RowCount, files.Count, pending.NextAddress, time.GetUtcNow().UtcDateTime);
                 LogFlushed(logger, pending.RowCount, files.Count, watch.ElapsedMilliseconds);
                 pending.Clear();
@@ -365,6 +468,15 @@ public sealed partial class Normalizer(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The ingest log reader is stuck at {Address} while records up to {Committed} are committed")]
     private static partial void LogReaderStalled(ILogger logger, long address, long committed);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Waiting for the ingest log to reopen before reading: {Reason}")]
+    private static partial void LogReaderWaiting(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The ingest log reopened; opening a new reader: {Reason}")]
+    private static partial void LogReaderReopened(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stored a flush but could not move the ingest log position (the log is reopening): {Reason}")]
+    private static partial void LogCompletionDeferred(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "The normalizer's {Stage} stage failed")]
     private static partial void LogStageFailed(ILogger logger, string stage, Exception exception);
