@@ -43,7 +43,14 @@ public sealed class AppProcess : IDisposable
     /// <summary>The AegisGuard.dll next to the test assembly (the project reference copies it there).</summary>
     public static string Executable => Path.Combine(AppContext.BaseDirectory, "AegisGuard.dll");
 
-    public static async Task<AppProcess> StartAsync(string dataDir)
+    public static Task<AppProcess> StartAsync(string dataDir) => StartAsync(dataDir, requireReady: true);
+
+    /// <summary>
+    /// Starts with extra configuration arguments (later ones override earlier ones, e.g. <c>--Aegis:Ingest:MinFreeDiskBytes=0</c>).
+    /// With <paramref name="requireReady"/> false it returns as soon as HTTP answers at all, for starts that are meant
+    /// to come up not ready (a full disk).
+    /// </summary>
+    public static async Task<AppProcess> StartAsync(string dataDir, bool requireReady, params string[] extraArgs)
     {
         string url = $"http://127.0.0.1:{FreePort()}";
         var start = new ProcessStartInfo("dotnet")
@@ -52,15 +59,18 @@ public sealed class AppProcess : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (string arg in new[] { Executable, "serve", "--urls", url, "--data", dataDir, "--Aegis:Pipeline:FlushInterval=00:00:00.250" })
+        foreach (string arg in new[] { Executable, "serve", "--urls", url, "--data", dataDir, "--Aegis:Pipeline:FlushInterval=00:00:00.250" }.Concat(extraArgs))
         {
             start.ArgumentList.Add(arg);
         }
 
         var app = new AppProcess(Process.Start(start)!, url);
-        await app.WaitReadyAsync();
+        await app.WaitReadyAsync(requireReady);
         return app;
     }
+
+    /// <summary>A free loopback URL, for runs that are expected to exit (e.g. a refusal to start).</summary>
+    public static string FreeUrl() => $"http://127.0.0.1:{FreePort()}";
 
     /// <summary>Runs a CLI verb (e.g. keys create) against a data directory and returns (exit code, stdout, stderr).</summary>
     public static async Task<(int ExitCode, string Stdout, string Stderr)> RunCliAsync(params string[] args)
@@ -76,7 +86,17 @@ public sealed class AppProcess : IDisposable
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // Still running (e.g. a server that was expected to refuse to start): do not leave it behind.
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"AegisGuard {string.Join(' ', args)} did not exit within 60 s:\n{await stdout}\n{await stderr}");
+        }
+
         return (process.ExitCode, await stdout, await stderr);
     }
 
@@ -109,7 +129,7 @@ public sealed class AppProcess : IDisposable
         return process.ExitCode;
     }
 
-    private async Task WaitReadyAsync()
+    private async Task WaitReadyAsync(bool requireReady)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         var deadline = DateTime.UtcNow.AddSeconds(60);
@@ -123,7 +143,7 @@ public sealed class AppProcess : IDisposable
             try
             {
                 using var response = await http.GetAsync($"{Url}/healthz");
-                if (response.StatusCode == HttpStatusCode.OK)
+                if (response.StatusCode == HttpStatusCode.OK || !requireReady)
                 {
                     return;
                 }
