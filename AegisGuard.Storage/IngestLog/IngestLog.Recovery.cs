@@ -32,7 +32,7 @@ public sealed partial class IngestLog
             }
         }
 
-        var commits = new IngestLogCommitStore(directory, plan.Files, options.KeepCommits, options.BeforeCommitWrite, time, logger);
+        var commits = new IngestLogCommitStore(directory, options.SegmentSizeBits, plan.Files, options.KeepCommits, options.BeforeCommitWrite, time, logger);
         string? notDurable = null;
         if (plan is { Repaired: true, Commit: { } repair } && !commits.TryWrite(repair, out var writeError))
         {

@@ -36,12 +36,16 @@ internal sealed partial class IngestLogCommitStore : ILogCommitManager
     private readonly Lock gate = new();
     private readonly SortedDictionary<long, string> durable = [];
     private readonly List<IngestLogCommitFile> damaged;
+    private readonly int segmentSizeBits;
     private (long Number, byte[] Bytes)? pending;
+    private long syncedSegment = -1;
 
     /// <summary>Takes over the commits <paramref name="scanned"/> at open: the valid ones are kept and pruned, the damaged ones moved aside once superseded.</summary>
-    public IngestLogCommitStore(string ingestDirectory, IReadOnlyList<IngestLogCommitFile> scanned, int keep, Action<long>? beforeWrite, TimeProvider time, ILogger logger)
+    public IngestLogCommitStore(string ingestDirectory, int segmentSizeBits, IReadOnlyList<IngestLogCommitFile> scanned, int keep, Action<long>? beforeWrite,
+        TimeProvider time, ILogger logger)
     {
         this.ingestDirectory = ingestDirectory;
+        this.segmentSizeBits = segmentSizeBits;
         folder = Path.Combine(ingestDirectory, FolderName);
         this.keep = Math.Max(1, keep);
         this.beforeWrite = beforeWrite;
@@ -258,6 +262,15 @@ internal sealed partial class IngestLogCommitStore : ILogCommitManager
             try
             {
                 DirectorySync.CreateDurably(ingestDirectory, folder);
+                // FASTER never syncs the folder when it creates a segment file: do it before the first commit that
+                // points into a new segment, so a commit never survives a power cut that the segment's name did not.
+                long segment = Math.Max(0, until - 1) >> segmentSizeBits;
+                if (segment > syncedSegment)
+                {
+                    DirectorySync.Sync(ingestDirectory);
+                    syncedSegment = segment;
+                }
+
                 // Unbuffered: the bytes go to the file in one write, then fsync; only a complete, synced file is renamed.
                 using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0, FileOptions.None))
                 {
