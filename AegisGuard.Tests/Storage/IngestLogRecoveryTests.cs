@@ -92,6 +92,30 @@ public sealed class IngestLogRecoveryTests
         Assert.Throws<IngestLogUnavailableException>(() => log.OpenReader("normalizer"));
     }
 
+    [Fact]
+    public async Task A_commit_that_does_not_complete_faults_the_log_and_it_reopens_once_the_disk_answers_again()
+    {
+        using var dir = new TempDirectory();
+        using var disk = new ManualResetEventSlim(initialState: true);
+        var health = new HealthConditions();
+        var options = Small(_ => disk.Wait()); // a commit write that blocks: a disk that stopped answering
+        options.CommitTimeout = TimeSpan.FromSeconds(1);
+        await using var log = IngestLog.Open(dir.Path, options, health: health);
+        await log.AppendAsync("before"u8.ToArray(), CancellationToken.None);
+
+        disk.Reset();
+        await Assert.ThrowsAsync<IngestLogUnavailableException>(() => log.AppendAsync("stuck"u8.ToArray(), CancellationToken.None).AsTask());
+        await Poll.UntilAsync(() => Task.FromResult(health.Find("ingest-log")?.Reason), r => r is not null, TimeSpan.FromSeconds(30), "the fault to be reported");
+        Assert.Contains("did not complete within 1 s", health.Find("ingest-log")!.Reason, StringComparison.Ordinal);
+        Assert.Equal(1, log.Generation); // the stuck write is still inside the old instance: it is not disposed under it
+
+        disk.Set();
+        await Poll.UntilAsync(() => Task.FromResult(log.Generation), g => g == 2, TimeSpan.FromSeconds(30), "the log to reopen");
+        await log.AppendAsync("after"u8.ToArray(), CancellationToken.None);
+        using var reader = log.OpenReader("check");
+        Assert.Equal("before", Drain(reader)[0]);
+    }
+
     [Theory]
     [InlineData(3, 100, 1, false)]
     [InlineData(40, 30_000, 0, false)] // many pages: the replay starts on disk, below the page kept in memory
