@@ -13,7 +13,7 @@ public sealed class StartupRefusedException : Exception
     /// <param name="remedy">What to do about it, in one or two sentences.</param>
     /// <param name="innerException">The low-level error behind the problem, if any (kept for logs, not printed).</param>
     public StartupRefusedException(string file, string problem, string remedy, Exception? innerException = null)
-        : base($"{file}: {problem} {remedy}", innerException)
+        : base($"{file}: {problem.TrimEnd().TrimEnd('.')}. {remedy}", innerException)
     {
         File = file;
         Problem = problem;

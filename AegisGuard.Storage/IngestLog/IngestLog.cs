@@ -1,6 +1,4 @@
-using System.Threading.Channels;
 using AegisGuard.Storage.Health;
-using FASTER.core;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -9,67 +7,70 @@ namespace AegisGuard.Storage.IngestLog;
 /// <summary>
 /// The durable ingest queue: a FASTER log with group commit. <see cref="AppendAsync"/> returns only once the
 /// record is on disk, so an HTTP 202 can be sent. One background loop issues every commit (FASTER's
-/// AutoCommit hung in tests here); appenders and the reader only ask it for one.
+/// AutoCommit hung in tests here); appenders and the reader only ask it for one. Commits are written by
+/// <see cref="IngestLogCommitStore"/> (temp file, fsync, rename, SHA-256; the previous ones kept until a newer one is
+/// durable). When the log fails (a full disk, a device error, a commit that does not complete) it reports
+/// <c>ingest-log</c> as not ready, refuses appends at once, and reopens itself from its last durable commit once the
+/// disk has room again (a new <see cref="Generation"/>). Opening checks the files first and refuses
+/// (<see cref="StartupRefusedException"/>) rather than start without acknowledged batches.
 /// This is the only type that knows about FASTER, so the log can be swapped (e.g. for Garnet's TsavoriteLog).
 /// </summary>
 public sealed partial class IngestLog : IAsyncDisposable
 {
-    private readonly FasterLog log;
-    private readonly IDevice device;
+    private const string Component = "ingest-log";
+    private const string RecoveryComponent = "ingest-log.recovery";
     private readonly IngestLogOptions options;
     private readonly ILogger logger;
     private readonly string directory;
-    private readonly Channel<bool> commitRequests = Channel.CreateBounded<bool>(
-        new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
-    private readonly CancellationTokenSource stopping = new();
-    private readonly Task commitLoop;
-    private readonly Lock forcedLock = new();
-    private List<TaskCompletionSource> forcedCommits = [];
+    private readonly IngestLogSegments segments;
+    private readonly TimeProvider time;
+    private readonly Lock generationsLock = new();
+    private readonly Dictionary<long, long> recoveredUntil = [];
+    private IngestLogGeneration current;
     private long diskCheckedAt;
     private bool diskLow;
-    private volatile string? lastCommitError;
 
-    private IngestLog(string directory, IngestLogOptions options, ILogger logger, HealthConditions health)
+    private IngestLog(string directory, IngestLogOptions options, ILogger logger, HealthConditions health, TimeProvider time)
     {
-        this.directory = directory;
+        this.directory = Path.GetFullPath(directory);
         this.options = options;
         this.logger = logger;
+        this.time = time;
         Health = health;
-        Directory.CreateDirectory(directory);
-        device = Devices.CreateLogDevice(Path.Combine(directory, "ingest.log"), preallocateFile: false);
-        var settings = new FasterLogSettings
-        {
-            LogDevice = device,
-            LogCommitDir = directory,
-            PageSizeBits = options.PageSizeBits,
-            MemorySizeBits = options.MemorySizeBits,
-            SegmentSizeBits = options.SegmentSizeBits,
-            // A flipped data byte then fails its own record instead of returning garbage.
-            LogChecksum = LogChecksumType.PerEntry,
-            RemoveOutdatedCommits = true,
-            // The constructor's automatic recovery swallows exceptions; recover explicitly below.
-            TryRecoverLatest = false,
-        };
-        log = new FasterLog(settings, logger);
-        log.Recover();
-        commitLoop = Task.Run(() => CommitLoopAsync(stopping.Token));
+        Directory.CreateDirectory(this.directory);
+        segments = new IngestLogSegments(this.directory, options.PageSizeBits, options.SegmentSizeBits);
+        current = OpenGeneration(1);
+        reopenLoop = Task.Run(ReopenLoopAsync);
     }
 
-    /// <summary>Opens (and recovers) the log in <paramref name="directory"/>, creating it when empty.</summary>
+    /// <summary>
+    /// Opens (and recovers) the log in <paramref name="directory"/>, creating it when empty. Throws
+    /// <see cref="StartupRefusedException"/> when acknowledged records not yet stored (before
+    /// <see cref="IngestLogOptions.StoredUntil"/>) are damaged or cannot be located, unless
+    /// <see cref="IngestLogOptions.AcceptDataLoss"/> is set. A full disk is not a refusal: the log opens, reports it
+    /// and takes writes once there is room.
+    /// </summary>
     public static IngestLog Open(string directory, IngestLogOptions? options = null, ILogger? logger = null, HealthConditions? health = null) =>
-        new(directory, options ?? new IngestLogOptions(), logger ?? NullLogger.Instance, health ?? new HealthConditions());
+        new(directory, options ?? new IngestLogOptions(), logger ?? NullLogger.Instance, health ?? new HealthConditions(), TimeProvider.System);
 
-    /// <summary>Where the log reports conditions that affect readiness (disk full, commit failures).</summary>
+    /// <summary>Where the log reports conditions that affect readiness (disk full, commit failures, damage found at open).</summary>
     public HealthConditions Health { get; }
 
+    /// <summary>
+    /// Which instance of the log is open: 1 at open, +1 each time the log reopened itself after a failure. Records
+    /// appended in an older generation are durable iff their address is below the committed address the next
+    /// generation recovered (see <see cref="IsDurable"/>).
+    /// </summary>
+    public long Generation => Volatile.Read(ref current).Number;
+
     /// <summary>Address of the first record still kept on disk.</summary>
-    public long BeginAddress => log.BeginAddress;
+    public long BeginAddress => Volatile.Read(ref current).Log.BeginAddress;
 
     /// <summary>Address after the last record appended (durable or not).</summary>
-    public long TailAddress => log.TailAddress;
+    public long TailAddress => Volatile.Read(ref current).Log.TailAddress;
 
     /// <summary>Everything before this address is durable.</summary>
-    public long CommittedUntilAddress => log.CommittedUntilAddress;
+    public long CommittedUntilAddress => Volatile.Read(ref current).Log.CommittedUntilAddress;
 
     /// <summary>The largest record accepted by <see cref="AppendAsync"/>.</summary>
     public int MaxRecordBytes => options.MaxRecordBytes;
@@ -79,18 +80,41 @@ public sealed partial class IngestLog : IAsyncDisposable
     {
         get
         {
-            if (IsDiskLow())
+            var generation = Volatile.Read(ref current);
+            if (generation.IsFaulted)
             {
-                return $"less than {options.MinFreeDiskBytes / (1024 * 1024)} MiB free on the data disk";
+                return generation.FaultReason;
             }
 
-            return lastCommitError;
+            return IsDiskLow()
+                ? $"less than {IngestLogFaults.Bytes(options.MinFreeDiskBytes)} free on the data disk ({IngestLogFaults.Bytes(IngestLogFaults.FreeBytes(directory))} free in {directory}); " +
+                  "ingestion answers 503 until space is freed: free space, grow the disk, or lower Aegis:Ingest:MinFreeDiskBytes"
+                : null;
+        }
+    }
+
+    /// <summary>
+    /// Whether the record appended at <paramref name="address"/> in <paramref name="generation"/> is durable: true or
+    /// false once that is decided, null while it may still become durable (same generation, not yet committed).
+    /// </summary>
+    public bool? IsDurable(long generation, long address)
+    {
+        var open = Volatile.Read(ref current);
+        if (generation == open.Number)
+        {
+            return address < open.Log.CommittedUntilAddress ? true : null;
+        }
+
+        lock (generationsLock)
+        {
+            return recoveredUntil.TryGetValue(generation + 1, out long until) ? address < until : null;
         }
     }
 
     /// <summary>
     /// Appends one record and waits until it is durable. Returns its address.
-    /// Throws <see cref="IngestLogUnavailableException"/> when the record cannot be made durable.
+    /// Throws <see cref="IngestLogUnavailableException"/> when the record cannot be made durable; when it was enqueued,
+    /// the exception carries its generation and address.
     /// </summary>
     public async ValueTask<long> AppendAsync(ReadOnlyMemory<byte> record, CancellationToken cancellationToken)
     {
@@ -99,34 +123,55 @@ public sealed partial class IngestLog : IAsyncDisposable
             throw new ArgumentOutOfRangeException(nameof(record), record.Length, $"a record may hold at most {options.MaxRecordBytes} bytes");
         }
 
-        if (IsDiskLow())
+        var generation = Volatile.Read(ref current);
+        if (!generation.TryEnter())
         {
-            throw new IngestLogUnavailableException(UnavailableReason ?? "disk full");
+            throw new IngestLogUnavailableException(generation.FaultReason ?? "the ingest log is reopening");
         }
 
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(options.CommitTimeout);
         long address = -1;
         try
         {
-            address = await log.EnqueueAsync(record, timeout.Token);
-            commitRequests.Writer.TryWrite(true);
-            await log.WaitForCommitAsync(address + 1, token: timeout.Token);
+            if (IsDiskLow())
+            {
+                throw new IngestLogUnavailableException(UnavailableReason ?? "disk full");
+            }
+
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, generation.FaultToken);
+            timeout.CancelAfter(options.CommitTimeout);
+            address = await generation.Log.EnqueueAsync(record, timeout.Token);
+            generation.RequestCommit();
+            await generation.Log.WaitForCommitAsync(address + 1, token: timeout.Token);
             return address;
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            string reason = $"the ingest log did not commit within {options.CommitTimeout.TotalSeconds:0.#} s" +
-                (lastCommitError is null ? string.Empty : $": {lastCommitError}");
-            throw address < 0 ? new IngestLogUnavailableException(reason) : new IngestLogCommitTimeoutException(reason, address);
+            string reason = generation.IsFaulted
+                ? generation.FaultReason ?? "the ingest log failed"
+                : $"the ingest log did not commit within {options.CommitTimeout.TotalSeconds:0.#} s";
+            throw address < 0
+                ? new IngestLogUnavailableException(reason)
+                : new IngestLogUnavailableException(reason, generation.Number, address);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException and not IngestLogUnavailableException)
+        catch (Exception ex) when (ex is not OperationCanceledException and not IngestLogUnavailableException and not ArgumentException)
         {
-            throw new IngestLogUnavailableException("the ingest log failed to write", ex);
+            // FASTER's canned exception after a failed segment write, or anything else from inside it: the instance is done.
+            string reason = IngestLogFaults.Describe(ex, "writing a segment file", directory, options.ResumeFreeBytes);
+            OnFault(generation, reason, ex);
+            throw address < 0
+                ? new IngestLogUnavailableException(reason, ex)
+                : new IngestLogUnavailableException(reason, generation.Number, address, ex);
+        }
+        finally
+        {
+            generation.Exit();
         }
     }
 
-    /// <summary>Opens the named persistent reader; it resumes after the last position it committed.</summary>
+    /// <summary>
+    /// Opens the named persistent reader; it resumes after the last position it committed. Throws
+    /// <see cref="IngestLogUnavailableException"/> while the log is reopening after a failure (try again shortly).
+    /// </summary>
     public IngestLogReader OpenReader(string name)
     {
         if (name.Length > 20)
@@ -134,94 +179,82 @@ public sealed partial class IngestLog : IAsyncDisposable
             throw new ArgumentException("FASTER iterator names are limited to 20 characters", nameof(name));
         }
 
-        var iterator = log.Scan(log.BeginAddress, long.MaxValue, name, recover: true);
-        return new IngestLogReader(this, iterator, logger);
+        var generation = Enter();
+        try
+        {
+            var iterator = generation.TakeParked(name);
+            if (iterator is null)
+            {
+                iterator = generation.Log.Scan(generation.Log.BeginAddress, long.MaxValue, name, recover: true);
+                // FASTER persists a new iterator's position as 0 until it completes something: start from where it resumes.
+                iterator.CompleteUntil(iterator.NextAddress);
+            }
+
+            var reader = new IngestLogReader(this, generation, iterator, name, logger);
+            generation.Attach(reader);
+            return reader;
+        }
+        finally
+        {
+            generation.Exit();
+        }
+    }
+
+    /// <summary>
+    /// A reader of the committed records from <paramref name="from"/> (clamped to <see cref="BeginAddress"/>) up to the
+    /// committed tail at the time of the call, for rebuilding in-memory state at start-up. It has no position on disk,
+    /// does not move any other reader, and the log is not truncated past it while it is open. Dispose it when done.
+    /// </summary>
+    public IngestLogReader OpenSnapshotReader(long from)
+    {
+        var generation = Enter();
+        try
+        {
+            long start = Math.Max(from, generation.Log.BeginAddress);
+            long end = generation.Log.CommittedUntilAddress;
+            var iterator = generation.Log.Scan(start, Math.Max(start, end), name: null, recover: false);
+            var reader = new IngestLogReader(this, generation, iterator, name: null, logger);
+            generation.Attach(reader);
+            return reader;
+        }
+        finally
+        {
+            generation.Exit();
+        }
     }
 
     /// <summary>Moves the begin address to <paramref name="address"/> (a record start); persisted by the next commit.</summary>
-    internal void TruncateUntil(long address)
+    internal void TruncateUntil(IngestLogGeneration generation, long address)
     {
-        if (address > log.BeginAddress)
+        address = Math.Min(address, generation.SnapshotFloor());
+        if (address > generation.Log.BeginAddress && address != long.MaxValue)
         {
-            log.TruncateUntil(address);
+            generation.Log.TruncateUntil(address);
         }
     }
 
-    /// <summary>Asks the commit loop for a commit even if no record was appended (to persist reader positions).</summary>
-    internal Task CommitNowAsync(CancellationToken cancellationToken)
+    private IngestLogGeneration Enter()
     {
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        lock (forcedLock)
+        var generation = Volatile.Read(ref current);
+        if (!generation.TryEnter())
         {
-            forcedCommits.Add(done);
+            throw new IngestLogUnavailableException($"the ingest log is reopening after a failure: {generation.FaultReason}");
         }
 
-        commitRequests.Writer.TryWrite(true);
-        return done.Task.WaitAsync(cancellationToken);
-    }
-
-    private async Task CommitLoopAsync(CancellationToken stop)
-    {
-        try
-        {
-            while (await commitRequests.Reader.WaitToReadAsync(stop))
-            {
-                commitRequests.Reader.TryRead(out _);
-                List<TaskCompletionSource> waiters;
-                lock (forcedLock)
-                {
-                    waiters = forcedCommits;
-                    forcedCommits = [];
-                }
-
-                try
-                {
-                    do
-                    {
-                        await log.CommitAsync(stop);
-                    }
-                    while (log.TailAddress > log.CommittedUntilAddress);
-
-                    lastCommitError = null;
-                    foreach (var waiter in waiters)
-                    {
-                        waiter.TrySetResult();
-                    }
-                }
-                catch (Exception ex) when (!stop.IsCancellationRequested)
-                {
-                    lastCommitError = ex.Message;
-                    logger.LogError(ex, "Ingest log commit failed");
-                    foreach (var waiter in waiters)
-                    {
-                        waiter.TrySetException(new IngestLogUnavailableException("ingest log commit failed", ex));
-                    }
-
-                    // Try again shortly: appenders are waiting for durability (or for their timeout).
-                    await Task.Delay(100, stop);
-                    commitRequests.Writer.TryWrite(true);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stop.IsCancellationRequested)
-        {
-        }
+        return generation;
     }
 
     private bool IsDiskLow()
     {
+        if (options.MinFreeDiskBytes <= 0)
+        {
+            return false;
+        }
+
         long now = Environment.TickCount64;
         if (now - Volatile.Read(ref diskCheckedAt) > 1000)
         {
-            try
-            {
-                diskLow = new DriveInfo(directory).AvailableFreeSpace < options.MinFreeDiskBytes;
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
-            {
-                diskLow = false;
-            }
-
+            diskLow = IngestLogFaults.FreeBytes(directory) < options.MinFreeDiskBytes;
             Volatile.Write(ref diskCheckedAt, now);
         }
 
@@ -236,16 +269,17 @@ public sealed partial class IngestLog : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await stopping.CancelAsync();
+        reopenSignal.Release();
         try
         {
-            await commitLoop;
+            await reopenLoop;
         }
         catch (OperationCanceledException)
         {
         }
 
-        log.Dispose();
-        device.Dispose();
+        await Volatile.Read(ref current).RetireAsync("the ingest log is closed");
         stopping.Dispose();
+        reopenSignal.Dispose();
     }
 }

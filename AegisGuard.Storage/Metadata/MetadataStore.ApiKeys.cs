@@ -54,16 +54,31 @@ public sealed partial class MetadataStore
         return keys;
     }
 
-    /// <summary>Records a use of the key.</summary>
-    public void TouchApiKey(string id, DateTime usedAt)
+    /// <summary>
+    /// Records a use of the key. Best effort: the stamp is advisory, and on a full disk it must not fail the request it
+    /// stamps (reads have to keep working when nothing can be written); the next use writes it.
+    /// Returns false when the disk refused the write.
+    /// </summary>
+    public bool TouchApiKey(string id, DateTime usedAt)
     {
-        using var connection = Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "UPDATE api_keys SET last_used_at = max(coalesce(last_used_at, 0), $at) WHERE id = $id";
-        command.Parameters.AddWithValue("$id", id);
-        command.Parameters.AddWithValue("$at", ToMillis(usedAt));
-        command.ExecuteNonQuery();
+        try
+        {
+            using var connection = Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "UPDATE api_keys SET last_used_at = max(coalesce(last_used_at, 0), $at) WHERE id = $id";
+            command.Parameters.AddWithValue("$id", id);
+            command.Parameters.AddWithValue("$at", ToMillis(usedAt));
+            command.ExecuteNonQuery();
+            return true;
+        }
+        catch (SqliteException ex) when (ex.SqliteErrorCode is SqliteFull or SqliteIoError)
+        {
+            return false;
+        }
     }
+
+    private const int SqliteIoError = 10;
+    private const int SqliteFull = 13;
 
     /// <summary>Revokes the key of <paramref name="orgId"/>; false when no such active key exists.</summary>
     public bool RevokeApiKey(int orgId, string id, DateTime revokedAt)

@@ -28,9 +28,17 @@ public sealed partial class MetadataStore
         return orgs;
     }
 
-    /// <summary>Creates an org unless one with <paramref name="slug"/> exists; returns it either way.</summary>
+    /// <summary>
+    /// Creates an org unless one with <paramref name="slug"/> exists; returns it either way. An existing org costs a read
+    /// only: start-up calls this every time, and a write on a full disk aborted the start (SQLite "database or disk is full").
+    /// </summary>
     public Org EnsureOrg(string slug, string name, string piiKeyProtected)
     {
+        if (FindOrgBySlug(slug) is { } existing)
+        {
+            return existing;
+        }
+
         using (var connection = Open())
         using (var command = connection.CreateCommand())
         {

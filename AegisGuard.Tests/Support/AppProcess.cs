@@ -49,7 +49,12 @@ public sealed class AppProcess : IDisposable
     /// <summary>Starts the server and waits until /healthz answers, ready (200) or not (503): for degraded start-ups.</summary>
     public static Task<AppProcess> StartServingAsync(string dataDir, params string[] settings) => StartAsync(dataDir, requireReady: false, settings);
 
-    private static async Task<AppProcess> StartAsync(string dataDir, bool requireReady, string[] settings)
+    /// <summary>
+    /// Starts with extra configuration arguments (later ones override earlier ones, e.g. <c>--Aegis:Ingest:MinFreeDiskBytes=0</c>).
+    /// With <paramref name="requireReady"/> false it returns as soon as HTTP answers at all, for starts that are meant
+    /// to come up not ready (a full disk).
+    /// </summary>
+    public static async Task<AppProcess> StartAsync(string dataDir, bool requireReady, params string[] settings)
     {
         string url = $"http://127.0.0.1:{FreePort()}";
         var start = new ProcessStartInfo("dotnet")
@@ -67,6 +72,9 @@ public sealed class AppProcess : IDisposable
         await app.WaitReadyAsync(requireReady);
         return app;
     }
+
+    /// <summary>A free loopback URL, for runs that are expected to exit (e.g. a refusal to start).</summary>
+    public static string FreeUrl() => $"http://127.0.0.1:{FreePort()}";
 
     /// <summary>Runs a CLI verb (e.g. keys create) against a data directory and returns (exit code, stdout, stderr).</summary>
     public static async Task<(int ExitCode, string Stdout, string Stderr)> RunCliAsync(params string[] args)
@@ -140,7 +148,7 @@ public sealed class AppProcess : IDisposable
             try
             {
                 using var response = await http.GetAsync($"{Url}/healthz");
-                if (response.StatusCode == HttpStatusCode.OK || (!requireReady && response.StatusCode == HttpStatusCode.ServiceUnavailable))
+                if (response.StatusCode == HttpStatusCode.OK || !requireReady)
                 {
                     return;
                 }

@@ -60,12 +60,22 @@ public static class AegisHost
         });
         builder.Services.AddSingleton(sp => new HealthConditions(sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton(sp => OpenMetadata(sp.GetRequiredService<DataDirectory>(), sp.GetRequiredService<TimeProvider>()));
-        builder.Services.AddSingleton(sp => IngestLog.Open(sp.GetRequiredService<DataDirectory>().IngestDir,
-            new IngestLogOptions { MinFreeDiskBytes = sp.GetRequiredService<IOptions<AegisOptions>>().Value.Ingest.MinFreeDiskBytes },
-            sp.GetRequiredService<ILogger<IngestLog>>(),
-            sp.GetRequiredService<HealthConditions>()));
         builder.Services.AddSingleton(sp => new TelemetryStore(sp.GetRequiredService<DataDirectory>(), sp.GetRequiredService<ILogger<TelemetryStore>>(),
             health: sp.GetRequiredService<HealthConditions>(), time: sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton(sp =>
+        {
+            var aegis = sp.GetRequiredService<IOptions<AegisOptions>>().Value;
+            return IngestLog.Open(sp.GetRequiredService<DataDirectory>().IngestDir,
+                new IngestLogOptions
+                {
+                    MinFreeDiskBytes = aegis.Ingest.MinFreeDiskBytes,
+                    // Damage below the manifest's flushed position only costs records already in Parquet.
+                    StoredUntil = sp.GetRequiredService<TelemetryStore>().FlushedUntil,
+                    AcceptDataLoss = aegis.Recovery.AcceptIngestLogDataLoss,
+                },
+                sp.GetRequiredService<ILogger<IngestLog>>(),
+                sp.GetRequiredService<HealthConditions>());
+        });
         builder.Services.AddSingleton(sp => sp.GetRequiredService<TelemetryStore>().Logs);
 
         builder.Services.AddSingleton<StartupInitializer>();

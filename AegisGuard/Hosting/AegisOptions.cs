@@ -17,6 +17,10 @@ public sealed class AegisOptions
     [Required]
     public PipelineOptions Pipeline { get; set; } = new();
 
+    /// <summary>What may be done when the data directory is damaged (all off by default).</summary>
+    [Required]
+    public RecoveryOptions Recovery { get; set; } = new();
+
     /// <summary>Sign-in, sessions, lockout, proxies and CORS (issue #3).</summary>
     [Required]
     public AegisGuard.Identity.SecurityOptions Security { get; set; } = new();

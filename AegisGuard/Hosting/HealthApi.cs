@@ -15,7 +15,7 @@ public static class HealthApi
                 var conditions = health.Current;
                 var problems = conditions.Where(c => c.Impact == HealthImpact.NotReady).Select(ConditionReport.Of).ToList();
                 var warnings = conditions.Where(c => c.Impact == HealthImpact.Warning).Select(ConditionReport.Of).ToList();
-                if (ingestProblem is not null && !problems.Any(p => p.Component == IngestComponent))
+                if (ingestProblem is not null && !problems.Any(p => p.Component is IngestComponent or IngestLogComponent))
                 {
                     problems.Insert(0, new ConditionReport(IngestComponent, ingestProblem, null));
                 }
@@ -39,6 +39,9 @@ public static class HealthApi
     }
 
     private const string IngestComponent = "ingest";
+
+    // The ingest log reports its failures on the board itself; its UnavailableReason then says the same thing.
+    private const string IngestLogComponent = "ingest-log";
 
     /// <summary>The health answer.</summary>
     /// <param name="Status">ready (200), or degraded (503) while any problem is listed.</param>

@@ -63,14 +63,17 @@ public sealed class IdempotencyGuard(MetadataStore store)
         }
 
         var stored = store.FindIdempotency(orgId, key, notBefore);
-        return stored is null ? null : new PendingBatch(stored, -1, false);
+        return stored is null ? null : new PendingBatch(stored, -1, -1, false);
     }
 
-    /// <summary>Remembers a batch whose record is in the ingest log at <paramref name="address"/> (durable unless <paramref name="uncertain"/>).</summary>
-    public void Remember(IdempotencyRecord record, long address, bool uncertain = false)
+    /// <summary>
+    /// Remembers a batch whose record is in the ingest log at <paramref name="address"/> of log generation
+    /// <paramref name="generation"/> (durable unless <paramref name="uncertain"/>).
+    /// </summary>
+    public void Remember(IdempotencyRecord record, long generation, long address, bool uncertain = false)
     {
         ArgumentNullException.ThrowIfNull(record);
-        pending[(record.OrgId, record.Key)] = new PendingBatch(record, address, uncertain);
+        pending[(record.OrgId, record.Key)] = new PendingBatch(record, generation, address, uncertain);
     }
 
     /// <summary>Marks an uncertain batch as durable (its commit completed after all).</summary>
@@ -85,18 +88,6 @@ public sealed class IdempotencyGuard(MetadataStore store)
     {
         ArgumentNullException.ThrowIfNull(batch);
         pending.TryRemove(new KeyValuePair<(int, string), PendingBatch>((batch.Record.OrgId, batch.Record.Key), batch));
-    }
-
-    /// <summary>Drops every uncertain batch at or after <paramref name="address"/> (the ingest log lost them when it recovered).</summary>
-    public void DiscardUncertainFrom(long address)
-    {
-        foreach (var (key, batch) in pending)
-        {
-            if (batch.Uncertain && batch.Address >= address)
-            {
-                pending.TryRemove(new KeyValuePair<(int, string), PendingBatch>(key, batch));
-            }
-        }
     }
 
     /// <summary>
@@ -153,6 +144,7 @@ public sealed class IdempotencyGuard(MetadataStore store)
 
 /// <summary>A remembered batch: its answer, and where its record is in the ingest log (-1 when only in meta.db).</summary>
 /// <param name="Record">The first answer and the body hash it was given for.</param>
+/// <param name="Generation">The ingest log generation the record was appended in (addresses are reused after a reopen).</param>
 /// <param name="Address">The record's ingest log address, or -1.</param>
 /// <param name="Uncertain">True while its commit timed out and it is not known to be durable.</param>
-public sealed record PendingBatch(IdempotencyRecord Record, long Address, bool Uncertain);
+public sealed record PendingBatch(IdempotencyRecord Record, long Generation, long Address, bool Uncertain);

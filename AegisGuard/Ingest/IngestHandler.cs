@@ -143,20 +143,28 @@ public sealed partial class IngestHandler(
                     return IngestProblems.Conflict($"x-idempotency-key '{idempotencyKey}' was already used within {limits.IdempotencyWindow.TotalHours:0} h for a different batch; use a new key for new data.");
                 }
 
-                if (!previous.Uncertain || await log.WaitUntilDurableAsync(previous.Address, TimeSpan.FromSeconds(2), cancellationToken))
+                bool? durable = previous.Uncertain
+                    ? await log.WaitUntilDecidedAsync(previous.Generation, previous.Address, TimeSpan.FromSeconds(2), cancellationToken)
+                    : true;
+                switch (durable)
                 {
-                    if (previous.Uncertain)
-                    {
-                        idempotency.Settle(previous);
-                    }
+                    case true:
+                        if (previous.Uncertain)
+                        {
+                            idempotency.Settle(previous);
+                        }
 
-                    http.Response.Headers["x-idempotent-replay"] = "true";
-                    return Accepted(previous.Record.Accepted, previous.Record.BatchId);
+                        http.Response.Headers["x-idempotent-replay"] = "true";
+                        return Accepted(previous.Record.Accepted, previous.Record.BatchId);
+                    case null:
+                        // The first attempt's commit timed out and is not decided yet: it may still become durable, so it
+                        // must not be appended again. The client retries once it is settled either way.
+                        return IngestProblems.Unavailable(http, "the first request with this x-idempotency-key is still being made durable");
+                    default:
+                        // The log recovered without it: the first attempt was never stored, so this one is new.
+                        idempotency.Discard(previous);
+                        break;
                 }
-
-                // The first attempt's commit timed out and has not completed yet: it may still become durable, so it must
-                // not be appended again. The client retries once it is settled either way.
-                return IngestProblems.Unavailable(http, "the first request with this x-idempotency-key is still being made durable");
             }
 
             return await AcceptAsync(http, decoder, key.OrgId, json, now, stamp, cancellationToken);
@@ -224,31 +232,28 @@ public sealed partial class IngestHandler(
         }
 
         var accepted = new IngestAccepted(decoded.ItemCount, batchId.ToString("N"));
+        long generation = log.Generation;
         long address;
         try
         {
             address = await log.AppendAsync(record.WrittenMemory, cancellationToken);
         }
-        catch (IngestLogCommitTimeoutException ex)
-        {
-            if (stamp is not null)
-            {
-                idempotency.Remember(StampRecord(orgId, decoder, stamp, accepted, now), ex.Address, uncertain: true);
-            }
-
-            LogAppendFailed(logger, ex);
-            return IngestProblems.Unavailable(http, ex.Message);
-        }
         catch (IngestLogUnavailableException ex)
         {
-            LogAppendFailed(logger, ex);
+            if (stamp is not null && ex.Generation is { } g && ex.Address is { } a)
+            {
+                // Enqueued but not confirmed: it may still become durable. A retry waits for that to be decided.
+                idempotency.Remember(StampRecord(orgId, decoder, stamp, accepted, now), g, a, uncertain: true);
+            }
+
+            LogAppendFailed(logger, ex.Message);
             return IngestProblems.Unavailable(http, ex.Message);
         }
 
         backlog.NoteAccepted(address);
         if (stamp is not null)
         {
-            idempotency.Remember(StampRecord(orgId, decoder, stamp, accepted, now), address);
+            idempotency.Remember(StampRecord(orgId, decoder, stamp, accepted, now), generation, address);
         }
 
         return Accepted(accepted.Accepted, accepted.BatchId);
@@ -296,6 +301,8 @@ public sealed partial class IngestHandler(
     [LoggerMessage(Level = LogLevel.Error, Message = "The key ring cannot decrypt a stored secret; answered 503")]
     private static partial void LogKeyRingFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Could not make a batch durable; answered 503")]
-    private static partial void LogAppendFailed(ILogger logger, Exception exception);
+    // Warning without the exception: while the disk is full every request lands here, and the ingest log has already
+    // logged (and put on the health board) the cause once.
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not make a batch durable; answered 503: {Reason}")]
+    private static partial void LogAppendFailed(ILogger logger, string reason);
 }

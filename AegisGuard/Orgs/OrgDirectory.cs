@@ -57,8 +57,9 @@ public sealed class OrgDirectory(MetadataStore store, SecretProtector protector,
     public void Invalidate(int orgId) => cache.TryRemove(orgId, out _);
 
     /// <summary>
-    /// Creates an org (with a fresh PII hashing key) unless its slug exists. An existing org is returned without touching
-    /// the key ring, so a start-up with a missing ring neither fails here nor makes a new key.
+    /// Creates an org (with a fresh PII hashing key) unless its slug exists. An existing org is only read, without touching
+    /// the key ring: protecting a key may make Data Protection write a new key file, which must not happen at every start
+    /// (nor fail one on a full disk, nor make a new key while the old ring is missing).
     /// </summary>
     public Org Ensure(string slug, string name) =>
         store.FindOrgBySlug(slug) ?? store.EnsureOrg(slug, name, protector.ProtectPiiKey(RandomNumberGenerator.GetBytes(32)));

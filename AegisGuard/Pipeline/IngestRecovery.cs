@@ -60,7 +60,7 @@ public sealed partial class IngestRecovery(
                     if (layout.Idempotency is { } stamp)
                     {
                         var accepted = new IngestAccepted(envelope.ItemCount, envelope.BatchId.ToString("N"));
-                        idempotency.Remember(IngestHandler.StampRecord(envelope.OrgId, decoders.For(envelope.Signal), stamp, accepted, envelope.ReceivedAt), entry.Address);
+                        idempotency.Remember(IngestHandler.StampRecord(envelope.OrgId, decoders.For(envelope.Signal), stamp, accepted, envelope.ReceivedAt), log.Generation, entry.Address);
                         stamps++;
                     }
                 }

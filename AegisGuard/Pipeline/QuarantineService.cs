@@ -58,17 +58,21 @@ public sealed class QuarantineService(QuarantineStore store, IngestLog log, Audi
         {
             await log.AppendAsync(payload, cancellationToken);
         }
-        catch (IngestLogCommitTimeoutException ex)
-        {
-            if (!await log.WaitUntilDurableAsync(ex.Address, TimeSpan.FromSeconds(10), cancellationToken))
-            {
-                return new ReplayOutcome(ReplayResult.Unavailable, store.Find(id), $"{ex.Message}; the replay is settled at the next start");
-            }
-        }
         catch (IngestLogUnavailableException ex)
         {
-            store.SetState(id, QuarantineStore.Quarantined);
-            return new ReplayOutcome(ReplayResult.Unavailable, store.Find(id), ex.Message);
+            bool? durable = ex.Generation is { } g && ex.Address is { } a
+                ? await log.WaitUntilDecidedAsync(g, a, TimeSpan.FromSeconds(10), cancellationToken)
+                : false;
+            if (durable is null)
+            {
+                return new ReplayOutcome(ReplayResult.Unavailable, store.Find(id), $"{ex.Message}; whether it reached the ingest log is settled at the next start");
+            }
+
+            if (durable == false)
+            {
+                store.SetState(id, QuarantineStore.Quarantined);
+                return new ReplayOutcome(ReplayResult.Unavailable, store.Find(id), ex.Message);
+            }
         }
 
         var replayed = store.SetState(id, QuarantineStore.Replayed);
