@@ -26,7 +26,7 @@ public static class HealthApi
                     ingestProblem ?? "ok",
                     problems,
                     warnings,
-                    new PipelineReport(log.TailAddress - Math.Max(pipeline.FlushedUntil, log.BeginAddress), log.CommittedUntilAddress, pipeline.ReaderAddress, pipeline.FlushedUntil, pipeline.RowsWritten, pipeline.FilesWritten, pipeline.FlushFailures, pipeline.Quarantined, pipeline.LastFlushAt, pipeline.LastError),
+                    new PipelineReport(Math.Max(0, log.TailAddress - Math.Max(pipeline.StoredUntil, log.BeginAddress)), log.CommittedUntilAddress, pipeline.ReaderAddress, pipeline.FlushedUntil, pipeline.RowsWritten, pipeline.FilesWritten, pipeline.FlushFailures, pipeline.Quarantined, pipeline.LastFlushAt, pipeline.LastError),
                     RuntimeReport.Now());
                 return ready ? Results.Ok(body) : Results.Json(body, statusCode: StatusCodes.Status503ServiceUnavailable);
             })

@@ -21,8 +21,19 @@ public sealed class IdempotencyGuard(MetadataStore store)
     private readonly Dictionary<(int, string), Slot> slots = [];
     private readonly ConcurrentDictionary<(int, string), PendingBatch> pending = new();
 
+    private volatile bool recovered;
+
     /// <summary>Batches remembered in memory (accepted, not yet copied to meta.db).</summary>
     public int PendingCount => pending.Count;
+
+    /// <summary>
+    /// True once the keys of batches the ingest log held at start-up are remembered (<see cref="MarkRecovered"/>); before
+    /// that a key cannot be checked and idempotent requests must wait.
+    /// </summary>
+    public bool IsRecovered => recovered;
+
+    /// <summary>Called by start-up recovery once every key the ingest log holds is remembered.</summary>
+    public void MarkRecovered() => recovered = true;
 
     public async Task<IDisposable> LockAsync(int orgId, string key, CancellationToken cancellationToken)
     {

@@ -131,6 +131,11 @@ public sealed partial class IngestHandler(
             return await AcceptAsync(http, decoder, key.OrgId, json, now, null, cancellationToken);
         }
 
+        if (!idempotency.IsRecovered)
+        {
+            return IngestProblems.Busy(http, "the keys of batches accepted before the restart are still being read (the ingest log is not readable yet)", TimeSpan.FromSeconds(5));
+        }
+
         using (await idempotency.LockAsync(key.OrgId, idempotencyKey, cancellationToken))
         {
             byte[] bodyHash = SHA256.HashData(body.Span);

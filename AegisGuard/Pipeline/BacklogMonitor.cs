@@ -41,14 +41,14 @@ public sealed class BacklogMonitor(IngestLog log, PipelineStatus pipeline, IOpti
     }
 
     /// <summary>Accepted bytes not yet stored in Parquet.</summary>
-    public long Bytes => Math.Max(0, log.CommittedUntilAddress - Math.Max(pipeline.FlushedUntil, log.BeginAddress));
+    public long Bytes => Math.Max(0, log.CommittedUntilAddress - Math.Max(pipeline.StoredUntil, log.BeginAddress));
 
     /// <summary>How long the oldest batch not yet stored has waited (zero when nothing waits).</summary>
     public TimeSpan Age
     {
         get
         {
-            long flushed = pipeline.FlushedUntil;
+            long flushed = pipeline.StoredUntil;
             bool waiting = log.CommittedUntilAddress > Math.Max(flushed, log.BeginAddress);
             lock (gate)
             {

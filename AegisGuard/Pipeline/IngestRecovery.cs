@@ -22,12 +22,66 @@ public sealed partial class IngestRecovery(
     BacklogMonitor backlog,
     QuarantineStore quarantine,
     BatchDecoders decoders,
-    ILogger<IngestRecovery> logger) : IHostedService
+    ILogger<IngestRecovery> logger) : IHostedService, IDisposable
 {
+    private readonly CancellationTokenSource stopping = new();
+    private Task retrying = Task.CompletedTask;
+
+    /// <summary>
+    /// Recovers before the server listens. When the ingest log cannot be read yet (it opened faulted, e.g. on a full
+    /// disk), keeps trying in the background: until it has, idempotent requests answer 503 (the log refuses every append
+    /// meanwhile anyway), so no retry of a batch the log still holds can be stored twice.
+    /// </summary>
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        AdoptLegacyQuarantine();
+        if (!TryRecover())
+        {
+            retrying = Task.Run(() => RetryAsync(stopping.Token), CancellationToken.None);
+        }
 
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await stopping.CancelAsync();
+        await retrying.WaitAsync(cancellationToken).ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+        stopping.Dispose();
+    }
+
+    private async Task RetryAsync(CancellationToken stop)
+    {
+        while (!stop.IsCancellationRequested && !TryRecover())
+        {
+            try
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(500), stop);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private bool TryRecover()
+    {
+        try
+        {
+            AdoptLegacyQuarantine();
+            Recover();
+            idempotency.MarkRecovered();
+            return true;
+        }
+        catch (Exception ex) when (ex is IngestLogUnavailableException or IOException or UnauthorizedAccessException)
+        {
+            LogNotYet(logger, ex.Message);
+            return false;
+        }
+    }
+
+    private void Recover()
+    {
         // From the begin address: records stored but not yet completed (a crash between the two) still tell which
         // replays reached the log; only those beyond the stored position need their keys remembered.
         long stored = store.FlushedUntil;
@@ -39,6 +93,7 @@ public sealed partial class IngestRecovery(
 
         int records = 0, stamps = 0;
         var batches = new HashSet<string>(StringComparer.Ordinal);
+        long generation = log.Generation;
         using (var reader = log.OpenSnapshotReader(log.BeginAddress))
         {
             while (reader.TryRead(out var entry))
@@ -60,7 +115,7 @@ public sealed partial class IngestRecovery(
                     if (layout.Idempotency is { } stamp)
                     {
                         var accepted = new IngestAccepted(envelope.ItemCount, envelope.BatchId.ToString("N"));
-                        idempotency.Remember(IngestHandler.StampRecord(envelope.OrgId, decoders.For(envelope.Signal), stamp, accepted, envelope.ReceivedAt), log.Generation, entry.Address);
+                        idempotency.Remember(IngestHandler.StampRecord(envelope.OrgId, decoders.For(envelope.Signal), stamp, accepted, envelope.ReceivedAt), generation, entry.Address);
                         stamps++;
                     }
                 }
@@ -69,10 +124,7 @@ public sealed partial class IngestRecovery(
 
         ReconcileReplays(batches);
         LogRecovered(logger, records, log.CommittedUntilAddress - from, stamps);
-        return Task.CompletedTask;
     }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>
     /// A replay interrupted by a crash: if its batch reached the ingest log it counts as replayed, otherwise it goes back
@@ -123,9 +175,14 @@ public sealed partial class IngestRecovery(
         }
     }
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot read the ingest log's unstored records yet ({Reason}); retrying. Idempotent requests answer 503 until then")]
+    private static partial void LogNotYet(ILogger logger, string reason);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Moved {File}, set aside by an earlier version, into the encrypted quarantine")]
     private static partial void LogAdopted(ILogger logger, string file);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "The ingest log holds {Records} records ({Bytes} bytes) accepted but not yet stored; {Stamps} idempotency keys remembered")]
     private static partial void LogRecovered(ILogger logger, int records, long bytes, int stamps);
+
+    public void Dispose() => stopping.Dispose();
 }

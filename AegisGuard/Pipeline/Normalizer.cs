@@ -113,6 +113,7 @@ public sealed partial class Normalizer(
     /// </summary>
     private async Task<bool> RunAsync(CancellationToken stoppingToken)
     {
+        status.ResetProgressCounts();
         using var reader = log.OpenReader(ReaderName);
         var raw = Channel.CreateBounded<IngestLogEntry>(new BoundedChannelOptions(16) { SingleReader = true, SingleWriter = true });
         var normalized = Channel.CreateBounded<NormalizedBatch>(new BoundedChannelOptions(4) { SingleReader = true, SingleWriter = true });
@@ -158,6 +159,7 @@ public sealed partial class Normalizer(
                 {
                     stalledSince = 0;
                     await WriteOrDisposeAsync(output, entry, abort);
+                    status.Handed();
                 }
 
                 status.ReaderAt(reader.NextAddress);
@@ -175,6 +177,8 @@ public sealed partial class Normalizer(
                     await Task.Delay(50, stoppingToken);
                     continue;
                 }
+
+                status.ReaderIdle(reader.NextAddress);
 
                 // Wake at least every second even without a signal: a record committed before this reader opened (or a
                 // missed wake-up) must not wait for the next batch to arrive before it is stored.
@@ -343,6 +347,7 @@ public sealed partial class Normalizer(
             var pipeline = options.Value.Pipeline;
             var pending = new PendingFlush();
             var stamps = new List<IdempotencyRecord>();
+            int records = 0;
             long firstPendingAt = 0;
             while (true)
             {
@@ -365,16 +370,28 @@ public sealed partial class Normalizer(
                     }
 
                     Add(pending, stamps, batch);
-                    if (pending.RowCount >= pipeline.FlushMaxRows && !await FlushAsync(reader, pending, stamps, stoppingToken))
+                    records++;
+                    if (pending.RowCount >= pipeline.FlushMaxRows)
                     {
-                        return false;
+                        if (!await FlushAsync(reader, pending, stamps, stoppingToken))
+                        {
+                            return false;
+                        }
+
+                        status.StoredRecords(records);
+                        records = 0;
                     }
                 }
 
-                if (!pending.IsEmpty && (!more || time.GetElapsedTime(firstPendingAt) >= pipeline.FlushInterval) &&
-                    !await FlushAsync(reader, pending, stamps, stoppingToken))
+                if (!pending.IsEmpty && (!more || time.GetElapsedTime(firstPendingAt) >= pipeline.FlushInterval))
                 {
-                    return false;
+                    if (!await FlushAsync(reader, pending, stamps, stoppingToken))
+                    {
+                        return false;
+                    }
+
+                    status.StoredRecords(records);
+                    records = 0;
                 }
 
                 if (!more && input.Completion.IsCompleted)

@@ -13,6 +13,11 @@ public sealed class PipelineStatus
     private long readerAddress;
     private long startTail;
     private long restarts;
+    private long handedBatches;
+    private long storedBatches;
+    private readonly Lock idleLock = new();
+    private long idleAt;
+    private long idleHanded = long.MaxValue;
 
     public long BatchesRead => Interlocked.Read(ref batchesRead);
 
@@ -34,6 +39,23 @@ public sealed class PipelineStatus
     public long ReaderAddress => Interlocked.Read(ref readerAddress);
 
     public string? LastError { get; private set; }
+
+    /// <summary>
+    /// Everything the ingest log holds before this address is stored: <see cref="FlushedUntil"/>, or further when the
+    /// reader has read everything up to where it idles and every batch it handed on was stored (the log may hold no
+    /// records at all between the last flushed one and its end: page padding, a range skipped as damaged).
+    /// </summary>
+    public long StoredUntil
+    {
+        get
+        {
+            long flushed = FlushedUntil;
+            lock (idleLock)
+            {
+                return Interlocked.Read(ref storedBatches) >= idleHanded ? Math.Max(flushed, idleAt) : flushed;
+            }
+        }
+    }
 
     /// <summary>The committed end of the ingest log when the pipeline started: the backlog left by the previous run.</summary>
     public long StartTail => Interlocked.Read(ref startTail);
@@ -69,6 +91,34 @@ public sealed class PipelineStatus
 
         LastFlushAt = at;
         LastError = null;
+    }
+
+    /// <summary>The read stage passed a record on to the pipeline.</summary>
+    internal void Handed() => Interlocked.Increment(ref handedBatches);
+
+    /// <summary>The read stage has read everything before <paramref name="address"/> and waits for more.</summary>
+    internal void ReaderIdle(long address)
+    {
+        lock (idleLock)
+        {
+            idleAt = address;
+            idleHanded = Interlocked.Read(ref handedBatches);
+        }
+    }
+
+    /// <summary>A flush stored <paramref name="batches"/> records' worth (including records with no rows).</summary>
+    internal void StoredRecords(int batches) => Interlocked.Add(ref storedBatches, batches);
+
+    /// <summary>The pipeline starts over (a restart): what was handed on but not stored is read again.</summary>
+    internal void ResetProgressCounts()
+    {
+        lock (idleLock)
+        {
+            Interlocked.Exchange(ref handedBatches, 0);
+            Interlocked.Exchange(ref storedBatches, 0);
+            idleAt = 0;
+            idleHanded = long.MaxValue;
+        }
     }
 
     internal void StageFailed(string stage, string reason)

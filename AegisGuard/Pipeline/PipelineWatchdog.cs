@@ -35,7 +35,7 @@ public sealed class PipelineWatchdog(
     /// <summary>One look at the numbers (also called by tests).</summary>
     public void Check()
     {
-        long flushed = status.FlushedUntil;
+        long flushed = status.StoredUntil;
         long startTail = status.StartTail;
         long begin = log.BeginAddress;
         if (flushed < startTail && startTail > begin)

@@ -64,7 +64,7 @@ public sealed class OverviewReader(TelemetryStore store, IngestLog log, Pipeline
             Signals = signals,
             Days = days,
             IngestUnavailable = log.UnavailableReason,
-            BacklogBytes = Math.Max(0, log.TailAddress - Math.Max(pipeline.FlushedUntil, log.BeginAddress)),
+            BacklogBytes = Math.Max(0, log.TailAddress - Math.Max(pipeline.StoredUntil, log.BeginAddress)),
             RowsWrittenSinceStart = pipeline.RowsWritten,
             FlushFailures = pipeline.FlushFailures,
             Quarantined = pipeline.Quarantined,
