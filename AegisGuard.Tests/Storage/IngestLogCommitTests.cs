@@ -14,22 +14,11 @@ namespace AegisGuard.Tests.Storage;
 /// </summary>
 public sealed class IngestLogCommitTests
 {
-    private static IngestLogOptions Small(Action<long>? beforeCommitWrite = null) => new()
-    {
-        PageSizeBits = 16,
-        MemorySizeBits = 18,
-        SegmentSizeBits = 18,
-        MinFreeDiskBytes = 0,
-        ReopenDelay = TimeSpan.FromMilliseconds(50),
-        ReopenMaxDelay = TimeSpan.FromMilliseconds(200),
-        BeforeCommitWrite = beforeCommitWrite,
-    };
-
     [Fact]
     public async Task Only_the_newest_commits_are_kept_each_marked_and_checksummed()
     {
         using var dir = new TempDirectory();
-        await using (var log = IngestLog.Open(dir.Path, Small()))
+        await using (var log = IngestLog.Open(dir.Path, SmallIngestLog.Options(fastReopen: true)))
         {
             for (int i = 0; i < 20; i++)
             {
@@ -50,7 +39,7 @@ public sealed class IngestLogCommitTests
         using var dir = new TempDirectory();
         int failing = 0;
         var health = new HealthConditions();
-        await using var log = IngestLog.Open(dir.Path, Small(_ =>
+        await using var log = IngestLog.Open(dir.Path, SmallIngestLog.Options(fastReopen: true, beforeCommitWrite: _ =>
         {
             if (Volatile.Read(ref failing) == 1)
             {
@@ -80,7 +69,7 @@ public sealed class IngestLogCommitTests
     public async Task A_log_written_with_FASTERs_own_commit_files_is_recovered_and_moves_to_the_new_ones()
     {
         using var dir = new TempDirectory();
-        var options = Small();
+        var options = SmallIngestLog.Options(fastReopen: true);
         // What the landed version wrote: FASTER's default commit manager (data/ingest/log-commits/commit.N.0).
         using (var device = Devices.CreateLogDevice(Path.Combine(dir.Path, "ingest.log"), preallocateFile: false))
         using (var legacy = new FasterLog(new FasterLogSettings
@@ -117,7 +106,7 @@ public sealed class IngestLogCommitTests
         await using (var log = IngestLog.Open(dir.Path, options))
         {
             using var reader = log.OpenReader("normalizer");
-            Assert.Equal(Enumerable.Range(4, 6).Select(i => $"old {i}"), Drain(reader));
+            Assert.Equal(Enumerable.Range(4, 6).Select(i => $"old {i}"), SmallIngestLog.DrainText(reader));
             for (int i = 0; i < 5; i++)
             {
                 await log.AppendAsync(Encoding.UTF8.GetBytes($"new {i}"), CancellationToken.None);
@@ -127,20 +116,7 @@ public sealed class IngestLogCommitTests
         Assert.DoesNotContain(IngestLogCommitStore.Scan(dir.Path), f => f.Legacy);
         await using var reopened = IngestLog.Open(dir.Path, options);
         using var resumed = reopened.OpenReader("normalizer");
-        Assert.Equal(Enumerable.Range(4, 6).Select(i => $"old {i}").Concat(Enumerable.Range(0, 5).Select(i => $"new {i}")), Drain(resumed));
+        Assert.Equal(Enumerable.Range(4, 6).Select(i => $"old {i}").Concat(Enumerable.Range(0, 5).Select(i => $"new {i}")), SmallIngestLog.DrainText(resumed));
     }
 
-    private static List<string> Drain(IngestLogReader reader)
-    {
-        var read = new List<string>();
-        while (reader.TryRead(out var entry))
-        {
-            using (entry)
-            {
-                read.Add(Encoding.UTF8.GetString(entry.Payload.Span));
-            }
-        }
-
-        return read;
-    }
 }

@@ -11,24 +11,13 @@ namespace AegisGuard.Tests.Storage;
 /// </summary>
 public sealed class IngestLogRecoveryTests
 {
-    private static IngestLogOptions Small(Action<long>? beforeCommitWrite = null) => new()
-    {
-        PageSizeBits = 16,
-        MemorySizeBits = 18,
-        SegmentSizeBits = 18,
-        MinFreeDiskBytes = 0,
-        ReopenDelay = TimeSpan.FromMilliseconds(50),
-        ReopenMaxDelay = TimeSpan.FromMilliseconds(200),
-        BeforeCommitWrite = beforeCommitWrite,
-    };
-
     [Fact]
     public async Task A_failed_commit_makes_the_log_not_ready_and_it_reopens_itself_once_writes_work_again()
     {
         using var dir = new TempDirectory();
         int failing = 0;
         var health = new HealthConditions();
-        await using var log = IngestLog.Open(dir.Path, Small(_ =>
+        await using var log = IngestLog.Open(dir.Path, SmallIngestLog.Options(fastReopen: true, beforeCommitWrite: _ =>
         {
             if (Volatile.Read(ref failing) == 1)
             {
@@ -63,7 +52,7 @@ public sealed class IngestLogRecoveryTests
         Assert.False(log.IsDurable(failed.Generation!.Value, failed.Address!.Value));
         Assert.True(log.IsDurable(2, address));
         using var resumed = log.OpenReader("normalizer");
-        Assert.Equal(["after"], Drain(resumed));
+        Assert.Equal(["after"], SmallIngestLog.DrainText(resumed));
     }
 
     [Fact]
@@ -72,7 +61,7 @@ public sealed class IngestLogRecoveryTests
         using var dir = new TempDirectory();
         var health = new HealthConditions();
         int failing = 0;
-        var options = Small(_ =>
+        var options = SmallIngestLog.Options(fastReopen: true, beforeCommitWrite: _ =>
         {
             if (Volatile.Read(ref failing) == 1)
             {
@@ -98,7 +87,7 @@ public sealed class IngestLogRecoveryTests
         using var dir = new TempDirectory();
         using var disk = new ManualResetEventSlim(initialState: true);
         var health = new HealthConditions();
-        var options = Small(_ => disk.Wait()); // a commit write that blocks: a disk that stopped answering
+        var options = SmallIngestLog.Options(fastReopen: true, beforeCommitWrite: _ => disk.Wait()); // a commit write that blocks: a disk that stopped answering
         options.CommitTimeout = TimeSpan.FromSeconds(1);
         await using var log = IngestLog.Open(dir.Path, options, health: health);
         await log.AppendAsync("before"u8.ToArray(), CancellationToken.None);
@@ -113,7 +102,7 @@ public sealed class IngestLogRecoveryTests
         await Poll.UntilAsync(() => Task.FromResult(log.Generation), g => g == 2, TimeSpan.FromSeconds(30), "the log to reopen");
         await log.AppendAsync("after"u8.ToArray(), CancellationToken.None);
         using var reader = log.OpenReader("check");
-        Assert.Equal("before", Drain(reader)[0]);
+        Assert.Equal("before", SmallIngestLog.DrainText(reader)[0]);
     }
 
     [Theory]
@@ -124,17 +113,17 @@ public sealed class IngestLogRecoveryTests
     public async Task A_record_acknowledged_before_a_restart_is_delivered_at_once_without_new_appends(int records, int size, int completed, bool truncate)
     {
         using var dir = new TempDirectory();
-        var options = Small();
+        var options = SmallIngestLog.Options(fastReopen: true);
         var expected = new List<string>();
         await using (var log = IngestLog.Open(dir.Path, options))
         {
             using var reader = log.OpenReader("normalizer");
             for (int i = 0; i < records; i++)
             {
-                await log.AppendAsync(Record(i, size), CancellationToken.None);
+                await log.AppendAsync(SmallIngestLog.Record(Label(i), size), CancellationToken.None);
             }
 
-            var read = DrainEntries(reader);
+            var read = SmallIngestLog.DrainEntries(reader);
             if (completed > 0)
             {
                 await reader.CompleteUntilAsync(read[completed - 1].NextAddress, truncate, CancellationToken.None);
@@ -172,7 +161,7 @@ public sealed class IngestLogRecoveryTests
     public async Task A_snapshot_reader_reads_the_committed_records_without_moving_the_named_reader_or_letting_the_log_truncate_past_it()
     {
         using var dir = new TempDirectory();
-        var options = Small();
+        var options = SmallIngestLog.Options(fastReopen: true);
         await using (var log = IngestLog.Open(dir.Path, options))
         {
             using var named = log.OpenReader("normalizer");
@@ -183,21 +172,21 @@ public sealed class IngestLogRecoveryTests
 
             using var snapshot = log.OpenSnapshotReader(0);
             await log.AppendAsync("after the snapshot"u8.ToArray(), CancellationToken.None);
-            var consumed = DrainEntries(named);
+            var consumed = SmallIngestLog.DrainEntries(named);
             await named.CompleteUntilAsync(consumed[4].NextAddress, truncate: true, CancellationToken.None);
             consumed.ForEach(e => e.Dispose());
 
             Assert.Equal(64, log.BeginAddress); // the snapshot still reads from the start
-            Assert.Equal(Enumerable.Range(0, 10).Select(i => $"r{i}"), Drain(snapshot));
+            Assert.Equal(Enumerable.Range(0, 10).Select(i => $"r{i}"), SmallIngestLog.DrainText(snapshot));
             Assert.False(await snapshot.WaitAsync(CancellationToken.None)); // it ends at the tail it was opened with
             await Assert.ThrowsAsync<InvalidOperationException>(() => snapshot.CompleteUntilAsync(100, truncate: false, CancellationToken.None));
         }
 
         await using var reopened = IngestLog.Open(dir.Path, options);
         using var resumed = reopened.OpenReader("normalizer");
-        Assert.Equal(Enumerable.Range(5, 5).Select(i => $"r{i}").Append("after the snapshot"), Drain(resumed));
+        Assert.Equal(Enumerable.Range(5, 5).Select(i => $"r{i}").Append("after the snapshot"), SmallIngestLog.DrainText(resumed));
         using var late = reopened.OpenSnapshotReader(0);
-        Assert.Equal(Enumerable.Range(0, 10).Select(i => $"r{i}").Append("after the snapshot"), Drain(late));
+        Assert.Equal(Enumerable.Range(0, 10).Select(i => $"r{i}").Append("after the snapshot"), SmallIngestLog.DrainText(late));
     }
 
     [Fact]
@@ -206,7 +195,7 @@ public sealed class IngestLogRecoveryTests
     {
         using var disk = new TmpfsMount(16 * 1024 * 1024);
         string path = Path.Combine(disk.Path, "ingest");
-        var options = Small();
+        var options = SmallIngestLog.Options(fastReopen: true);
         options.SegmentSizeBits = 20;
         options.CommitTimeout = TimeSpan.FromSeconds(5);
         var health = new HealthConditions();
@@ -219,7 +208,7 @@ public sealed class IngestLogRecoveryTests
             {
                 try
                 {
-                    await log.AppendAsync(Record(i, 8000), CancellationToken.None);
+                    await log.AppendAsync(SmallIngestLog.Record(Label(i), 8000), CancellationToken.None);
                     acknowledged.Add(Label(i));
                 }
                 catch (IngestLogUnavailableException)
@@ -239,50 +228,18 @@ public sealed class IngestLogRecoveryTests
             Assert.True(log.Generation > 1);
             for (int i = 20_000; i < 20_010; i++)
             {
-                await log.AppendAsync(Record(i, 8000), CancellationToken.None);
+                await log.AppendAsync(SmallIngestLog.Record(Label(i), 8000), CancellationToken.None);
                 acknowledged.Add(Label(i));
             }
         }
 
         await using var reopened = IngestLog.Open(path, options);
         using var reader = reopened.OpenReader("check");
-        var stored = Drain(reader).Select(r => r[..12]).ToList();
+        var stored = SmallIngestLog.DrainText(reader).Select(r => r[..12]).ToList();
         Assert.Equal(acknowledged, stored.Where(acknowledged.Contains));
         Assert.Empty(acknowledged.Except(stored));
     }
 
     private static string Label(int i) => $"record {i,5}";
 
-    private static byte[] Record(int i, int size)
-    {
-        var bytes = new byte[Math.Max(size, 12)];
-        Array.Fill(bytes, (byte)'.');
-        Encoding.UTF8.GetBytes(Label(i)).CopyTo(bytes, 0);
-        return bytes;
-    }
-
-    private static List<IngestLogEntry> DrainEntries(IngestLogReader reader)
-    {
-        var entries = new List<IngestLogEntry>();
-        while (reader.TryRead(out var entry))
-        {
-            entries.Add(entry);
-        }
-
-        return entries;
-    }
-
-    private static List<string> Drain(IngestLogReader reader)
-    {
-        var read = new List<string>();
-        while (reader.TryRead(out var entry))
-        {
-            using (entry)
-            {
-                read.Add(Encoding.UTF8.GetString(entry.Payload.Span));
-            }
-        }
-
-        return read;
-    }
 }

@@ -16,16 +16,6 @@ public sealed class IngestLogRepairTests
     private const int SegmentBits = 18; // 256 KiB segments, 64 KiB pages: a few hundred KiB of records span several
     private const int RecordBytes = 20_000;
 
-    private static IngestLogOptions Small(long storedUntil = 0, bool acceptLoss = false) => new()
-    {
-        PageSizeBits = 16,
-        MemorySizeBits = 18,
-        SegmentSizeBits = SegmentBits,
-        MinFreeDiskBytes = 0,
-        StoredUntil = storedUntil,
-        AcceptDataLoss = acceptLoss,
-    };
-
     [Fact]
     public async Task A_damaged_newest_commit_falls_back_to_the_previous_one_and_salvages_the_records_written_after_it()
     {
@@ -38,28 +28,28 @@ public sealed class IngestLogRepairTests
         }
 
         var health = new HealthConditions();
-        await using (var log = IngestLog.Open(dir.Path, Small(), health: health))
+        await using (var log = IngestLog.Open(dir.Path, SmallIngestLog.Options(), health: health))
         {
             using var reader = log.OpenReader("check");
-            var read = DrainEntries(reader);
+            var read = SmallIngestLog.DrainEntries(reader);
             Assert.Equal(addresses, read.Select(e => e.Address));
-            Assert.Equal(Enumerable.Range(0, 30).Select(Label), read.Select(Text));
+            Assert.Equal(Enumerable.Range(0, 30).Select(Label), read.Select(e => Encoding.UTF8.GetString(e.Payload.Span)[..10]));
             read.ForEach(e => e.Dispose());
 
             var warning = health.Find("ingest-log.recovery");
             Assert.Equal(HealthImpact.Warning, warning?.Impact);
             Assert.Contains(Path.GetFileName(newest[0].Path), warning!.Reason, StringComparison.Ordinal);
             Assert.Contains("salvaged", warning.Reason, StringComparison.Ordinal);
-            await log.AppendAsync(Record(30), CancellationToken.None);
+            await log.AppendAsync(SmallIngestLog.Record(Label(30), RecordBytes), CancellationToken.None);
         }
 
         // The repair was made durable and the damaged files were moved aside: the next open is clean and whole.
         Assert.All(newest, f => Assert.False(File.Exists(f.Path)));
         Assert.NotEmpty(Directory.GetFiles(Path.Combine(dir.Path, "commits", "damaged")));
         var again = new HealthConditions();
-        await using var reopened = IngestLog.Open(dir.Path, Small(), health: again);
+        await using var reopened = IngestLog.Open(dir.Path, SmallIngestLog.Options(), health: again);
         using var all = reopened.OpenReader("check2");
-        Assert.Equal(Enumerable.Range(0, 31).Select(Label), Drain(all));
+        Assert.Equal(Enumerable.Range(0, 31).Select(Label), SmallIngestLog.DrainText(all, 10));
         Assert.Null(again.Find("ingest-log.recovery"));
     }
 
@@ -73,7 +63,7 @@ public sealed class IngestLogRepairTests
             File.WriteAllBytes(file.Path, Enumerable.Range(0, 600).Select(i => (byte)(i * 7)).ToArray());
         }
 
-        var refusal = await Assert.ThrowsAsync<StartupRefusedException>(async () => await IngestLog.Open(dir.Path, Small()).DisposeAsync());
+        var refusal = await Assert.ThrowsAsync<StartupRefusedException>(async () => await IngestLog.Open(dir.Path, SmallIngestLog.Options()).DisposeAsync());
         Assert.StartsWith(Path.Combine(dir.Path, "commits"), refusal.File, StringComparison.Ordinal);
         Assert.Contains("none of the ingest log's 3 commit file(s) is valid", refusal.Problem, StringComparison.Ordinal);
         Assert.Contains("AcceptIngestLogDataLoss=true", refusal.Remedy, StringComparison.Ordinal);
@@ -91,9 +81,9 @@ public sealed class IngestLogRepairTests
         }
 
         var health = new HealthConditions();
-        await using var log = IngestLog.Open(dir.Path, Small(acceptLoss: true), health: health);
+        await using var log = IngestLog.Open(dir.Path, SmallIngestLog.Options(acceptLoss: true), health: health);
         using var reader = log.OpenReader("check");
-        Assert.Equal(Enumerable.Range(0, 10).Select(Label), Drain(reader));
+        Assert.Equal(Enumerable.Range(0, 10).Select(Label), SmallIngestLog.DrainText(reader, 10));
         Assert.Contains("rebuilt from its segments", health.Find("ingest-log.recovery")!.Reason, StringComparison.Ordinal);
     }
 
@@ -115,7 +105,7 @@ public sealed class IngestLogRepairTests
             stream.SetLength(1000);
         }
 
-        var refusal = await Assert.ThrowsAsync<StartupRefusedException>(async () => await IngestLog.Open(dir.Path, Small()).DisposeAsync());
+        var refusal = await Assert.ThrowsAsync<StartupRefusedException>(async () => await IngestLog.Open(dir.Path, SmallIngestLog.Options()).DisposeAsync());
         Assert.Equal(segment, refusal.File);
         Assert.Contains(delete ? "missing" : "truncated to 1000 bytes", refusal.Problem, StringComparison.Ordinal);
         Assert.Contains("acknowledged batches that are not yet stored", refusal.Problem, StringComparison.Ordinal);
@@ -132,17 +122,17 @@ public sealed class IngestLogRepairTests
         File.Delete(Path.Combine(dir.Path, "ingest.log.1"));
 
         var health = new HealthConditions();
-        await using var log = IngestLog.Open(dir.Path, Small(acceptLoss: true), health: health);
+        await using var log = IngestLog.Open(dir.Path, SmallIngestLog.Options(acceptLoss: true), health: health);
         using var reader = log.OpenReader("check");
-        var read = Drain(reader);
+        var read = SmallIngestLog.DrainText(reader, 10);
         Assert.Contains(Label(0), read);
         Assert.Contains(Label(39), read);
         Assert.True(read.Count is > 20 and < 40, $"{read.Count} records read");
         Assert.Equal(0, reader.CorruptRecords); // the skipped range was reported once, at open
         Assert.Contains("LOST", health.Find("ingest-log.recovery")!.Reason, StringComparison.Ordinal);
 
-        await log.AppendAsync(Record(40), CancellationToken.None);
-        Assert.Equal([Label(40)], Drain(reader));
+        await log.AppendAsync(SmallIngestLog.Record(Label(40), RecordBytes), CancellationToken.None);
+        Assert.Equal([Label(40)], SmallIngestLog.DrainText(reader, 10));
     }
 
     [Fact]
@@ -157,16 +147,16 @@ public sealed class IngestLogRepairTests
             stream.SetLength(length / 2); // cuts into the page FASTER keeps in memory after recovery
         }
 
-        await using var log = IngestLog.Open(dir.Path, Small(acceptLoss: true));
+        await using var log = IngestLog.Open(dir.Path, SmallIngestLog.Options(acceptLoss: true));
         using var reader = log.OpenReader("check");
-        var before = Drain(reader);
+        var before = SmallIngestLog.DrainText(reader, 10);
         for (int i = 40; i < 45; i++)
         {
-            await log.AppendAsync(Record(i), CancellationToken.None);
+            await log.AppendAsync(SmallIngestLog.Record(Label(i), RecordBytes), CancellationToken.None);
         }
 
         // A reader that met the zeroed tail would jump to the next page and never see these.
-        Assert.Equal(Enumerable.Range(40, 5).Select(Label), Drain(reader));
+        Assert.Equal(Enumerable.Range(40, 5).Select(Label), SmallIngestLog.DrainText(reader, 10));
         Assert.Contains(Label(0), before);
     }
 
@@ -179,9 +169,9 @@ public sealed class IngestLogRepairTests
         File.Delete(Path.Combine(dir.Path, "ingest.log.0"));
 
         var health = new HealthConditions();
-        await using var log = IngestLog.Open(dir.Path, Small(storedUntil: stored), health: health);
+        await using var log = IngestLog.Open(dir.Path, SmallIngestLog.Options(storedUntil: stored), health: health);
         using var reader = log.OpenReader("check");
-        var read = DrainEntries(reader);
+        var read = SmallIngestLog.DrainEntries(reader);
         Assert.Equal(addresses.Where(a => a >= 1L << SegmentBits), read.Select(e => e.Address).Where(a => a >= 1L << SegmentBits));
         read.ForEach(e => e.Dispose());
         Assert.Contains("nothing is lost", health.Find("ingest-log.recovery")!.Reason, StringComparison.Ordinal);
@@ -194,12 +184,12 @@ public sealed class IngestLogRepairTests
         var addresses = await WriteAsync(dir.Path, 5);
         long stored = addresses[^1] + 100_000;
 
-        var refusal = await Assert.ThrowsAsync<StartupRefusedException>(async () => await IngestLog.Open(dir.Path, Small(storedUntil: stored)).DisposeAsync());
+        var refusal = await Assert.ThrowsAsync<StartupRefusedException>(async () => await IngestLog.Open(dir.Path, SmallIngestLog.Options(storedUntil: stored)).DisposeAsync());
         Assert.Contains($"stored up to ingest log address {stored}", refusal.Problem, StringComparison.Ordinal);
 
-        await using var accepted = IngestLog.Open(dir.Path, Small(storedUntil: stored, acceptLoss: true));
+        await using var accepted = IngestLog.Open(dir.Path, SmallIngestLog.Options(storedUntil: stored, acceptLoss: true));
         // New records must land after the stored position, or the pipeline would skip them as already stored.
-        Assert.True(await accepted.AppendAsync(Record(5), CancellationToken.None) > stored);
+        Assert.True(await accepted.AppendAsync(SmallIngestLog.Record(Label(5), RecordBytes), CancellationToken.None) > stored);
     }
 
     [Fact]
@@ -212,9 +202,9 @@ public sealed class IngestLogRepairTests
         Damage(segment, offset: victim + 12 + 100);
 
         var health = new HealthConditions();
-        await using var log = IngestLog.Open(dir.Path, Small(), health: health);
+        await using var log = IngestLog.Open(dir.Path, SmallIngestLog.Options(), health: health);
         using var reader = log.OpenReader("check");
-        var read = Drain(reader);
+        var read = SmallIngestLog.DrainText(reader, 10);
         Assert.DoesNotContain(Label(5), read);
         Assert.Contains(Label(39), read);
         Assert.Equal(1, reader.CorruptRecords);
@@ -227,10 +217,10 @@ public sealed class IngestLogRepairTests
     private static async Task<List<long>> WriteAsync(string path, int count)
     {
         var addresses = new List<long>();
-        await using var log = IngestLog.Open(path, Small());
+        await using var log = IngestLog.Open(path, SmallIngestLog.Options());
         for (int i = 0; i < count; i++)
         {
-            addresses.Add(await log.AppendAsync(Record(i), CancellationToken.None));
+            addresses.Add(await log.AppendAsync(SmallIngestLog.Record(Label(i), RecordBytes), CancellationToken.None));
         }
 
         return addresses;
@@ -247,38 +237,4 @@ public sealed class IngestLogRepairTests
 
     private static string Label(int i) => $"record {i,3}";
 
-    private static byte[] Record(int i)
-    {
-        var bytes = new byte[RecordBytes];
-        Array.Fill(bytes, (byte)'.');
-        Encoding.UTF8.GetBytes(Label(i)).CopyTo(bytes, 0);
-        return bytes;
-    }
-
-    private static string Text(IngestLogEntry entry) => Encoding.UTF8.GetString(entry.Payload.Span)[..10];
-
-    private static List<IngestLogEntry> DrainEntries(IngestLogReader reader)
-    {
-        var entries = new List<IngestLogEntry>();
-        while (reader.TryRead(out var entry))
-        {
-            entries.Add(entry);
-        }
-
-        return entries;
-    }
-
-    private static List<string> Drain(IngestLogReader reader)
-    {
-        var read = new List<string>();
-        while (reader.TryRead(out var entry))
-        {
-            using (entry)
-            {
-                read.Add(Text(entry));
-            }
-        }
-
-        return read;
-    }
 }
