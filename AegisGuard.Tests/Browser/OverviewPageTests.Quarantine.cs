@@ -1,7 +1,5 @@
-using AegisGuard.Ingest;
 using AegisGuard.Pipeline;
 using AegisGuard.Storage.Quarantine;
-using AegisGuard.Storage.Telemetry;
 using AegisGuard.Tests.Support;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Playwright;
@@ -46,30 +44,6 @@ public sealed partial class OverviewPageTests
     {
         var provider = DataProtectionProvider.Create(new DirectoryInfo(Path.Combine(session.DataDir, "keys")), b => b.SetApplicationName("AegisGuard"));
         var store = new QuarantineStore(Path.Combine(session.DataDir, "quarantine", "records"), new QuarantineProtector(provider));
-        var envelope = new IngestEnvelope(Signal.Logs, orgId, DateTime.UtcNow, Guid.NewGuid(), 1);
-        byte[] record = envelope.ToRecord(null, [new LogRecord
-        {
-            Timestamp = DateTime.UtcNow,
-            ReceivedAt = DateTime.UtcNow,
-            Service = "api",
-            Level = "info",
-            Message = message,
-            AttributesJson = "{}",
-        }]);
-        return store.Put(new QuarantinedRecord
-        {
-            Id = QuarantineStore.IdOf(42, envelope.BatchId),
-            Address = 42,
-            OrgId = orgId,
-            Signal = "logs",
-            BatchId = envelope.BatchId.ToString("N"),
-            ReceivedAt = envelope.ReceivedAt,
-            ItemCount = 1,
-            Stage = "stage",
-            Reason = "set aside by a browser test",
-            QuarantinedAt = DateTime.UtcNow,
-            Bytes = record.Length,
-            State = QuarantineStore.Quarantined,
-        }, record).Id;
+        return SomeQuarantine.SetAside(store, orgId, "set aside by a browser test", message);
     }
 }

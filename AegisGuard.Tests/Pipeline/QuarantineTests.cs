@@ -33,7 +33,7 @@ public sealed class QuarantineTests : IDisposable
         // normalizer threw on it outside any guard and stopped storing for every org.
         await log.AppendAsync(LegacyRecord(org.Id, """{"logs":[{"message":"poison","attributes":{"a":{"\ud800":"x\udfff"}}}]}"""), CancellationToken.None);
         // A current record whose rows claim more than they hold, and one whose header is garbage.
-        byte[] cut = new IngestEnvelope(Signal.Logs, org.Id, DateTime.UtcNow, Guid.NewGuid(), 1).ToRecord(null, [Row("cut short")]);
+        byte[] cut = new IngestEnvelope(Signal.Logs, org.Id, DateTime.UtcNow, Guid.NewGuid(), 1).ToRecord(null, [SomeQuarantine.Row("cut short")]);
         cut[IngestEnvelope.HeaderSize] = 5; // the row count
         await log.AppendAsync(cut, CancellationToken.None);
         await log.AppendAsync(Encoding.UTF8.GetBytes("\u0007not a record at all"), CancellationToken.None);
@@ -165,39 +165,8 @@ public sealed class QuarantineTests : IDisposable
         Assert.DoesNotContain("jane.doe", Encoding.UTF8.GetString(onDisk), StringComparison.Ordinal);
     }
 
-    /// <summary>Sets a valid batch aside as the pipeline would, and returns its id.</summary>
-    private string SetAside(int orgId, params string[] messages)
-    {
-        var envelope = new IngestEnvelope(Signal.Logs, orgId, DateTime.UtcNow, Guid.NewGuid(), messages.Length);
-        byte[] record = envelope.ToRecord(null, [.. messages.Select((m, i) => Row(m, i))]);
-        var entry = factory.Service<QuarantineStore>().Put(new QuarantinedRecord
-        {
-            Id = QuarantineStore.IdOf(1_000_000 + Random.Shared.Next(1_000_000), envelope.BatchId),
-            Address = 1,
-            OrgId = orgId,
-            Signal = "logs",
-            BatchId = envelope.BatchId.ToString("N"),
-            ReceivedAt = envelope.ReceivedAt,
-            ItemCount = messages.Length,
-            Stage = "stage",
-            Reason = "set aside by a test",
-            QuarantinedAt = DateTime.UtcNow,
-            Bytes = record.Length,
-            State = QuarantineStore.Quarantined,
-        }, record);
-        return entry.Id;
-    }
-
-    private static LogRecord Row(string message, int index = 0) => new()
-    {
-        SourceIndex = index,
-        Timestamp = DateTime.UtcNow,
-        ReceivedAt = DateTime.UtcNow,
-        Service = "api",
-        Level = "info",
-        Message = message,
-        AttributesJson = "{}",
-    };
+    private string SetAside(int orgId, params string[] messages) =>
+        SomeQuarantine.SetAside(factory.Service<QuarantineStore>(), orgId, "set aside by a test", messages);
 
     /// <summary>A record as the previous version wrote it: 36-byte header, then the request JSON.</summary>
     private static byte[] LegacyRecord(int orgId, string json)
