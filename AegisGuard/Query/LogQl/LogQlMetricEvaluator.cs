@@ -63,6 +63,12 @@ public sealed class LogQlMetricEvaluator(LogQueryStore store)
             throw new LogQlSyntaxException("range and step must be at least 1µs", range.Column);
         }
 
+        if (range.Range.Ticks >= context.Start.Ticks)
+        {
+            // The first window would begin before the year 1, which no date (and no stored line) has.
+            throw new LogQlSyntaxException($"a range of {range.Range} reaches back before the year 1; use a shorter range", range.Column);
+        }
+
         long width = Gcd(stepUs, rangeUs);
         long buckets = (((context.Points - 1) * stepUs) + rangeUs) / width;
         if (buckets > MaxBuckets)
