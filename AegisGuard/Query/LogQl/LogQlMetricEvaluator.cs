@@ -42,7 +42,10 @@ public sealed class LogQlMetricEvaluator(LogQueryStore store)
 
         var context = new Context(orgId, start, step, (int)points);
         var series = points == 0 ? [] : await EvaluateAsync(expr, parent: null, context, cancellationToken);
-        return new LogQlMatrix(start, step, (int)points, series.OrderBy(s => Key(s.Labels), StringComparer.Ordinal).ToList(), context.RowsScanned, context.FilesRead);
+        return new LogQlMatrix(start, step, (int)points, series.OrderBy(s => Key(s.Labels), StringComparer.Ordinal).ToList(), context.RowsScanned, context.FilesRead)
+        {
+            Damaged = context.Damaged,
+        };
     }
 
     private async Task<List<LogQlSeries>> EvaluateAsync(MetricExpr expr, VectorAggregationExpr? parent, Context context, CancellationToken cancellationToken) => expr switch
@@ -95,6 +98,7 @@ public sealed class LogQlMetricEvaluator(LogQueryStore store)
         }, cancellationToken);
         context.RowsScanned += result.RowsScanned;
         context.FilesRead += result.FilesRead;
+        context.Damaged.AddRange(result.Damaged);
         if (result.Truncated)
         {
             throw new LogQlSyntaxException("the query produces too many series × time buckets; group by fewer labels or use a larger step", range.Column);
@@ -326,5 +330,7 @@ public sealed class LogQlMetricEvaluator(LogQueryStore store)
         public long RowsScanned { get; set; }
 
         public int FilesRead { get; set; }
+
+        public List<DamagedFile> Damaged { get; } = [];
     }
 }
