@@ -206,6 +206,13 @@ internal sealed class ParquetFileGuard
         {
             logger.LogWarning(error, "A read of {Count} Parquet files failed, but each of them reads whole on its own", files.Count);
         }
+        else if (blamed.Count == files.Count && files.Count >= 3)
+        {
+            // Every file failing on its own points at the reader or the disk, not at the files: moving a whole range
+            // aside is for a person to decide.
+            logger.LogError(error, "Each of the {Count} Parquet files of a failed read fails on its own; none is moved aside", files.Count);
+            return [];
+        }
 
         return blamed;
     }
@@ -323,13 +330,11 @@ internal sealed class ParquetFileGuard
         DuckDBErrorType.Io or DuckDBErrorType.InvalidInput or DuckDBErrorType.Invalid or DuckDBErrorType.Serialization
         or DuckDBErrorType.Conversion or DuckDBErrorType.OutOfRange or DuckDBErrorType.Internal or DuckDBErrorType.UnknownType;
 
-    // A file read on its own fails like this when its bytes are bad, not because the machine is busy or short of memory.
-    private static bool IsDamage(DuckDBException error) => error.ErrorType switch
-    {
+    // A file read on its own fails like this when its bytes are bad (truncated: "No magic bytes", undecodable: "ZSTD
+    // Decompression failure", "TProtocolException"). An I/O error of a file that exists (EIO, EACCES, EMFILE) may pass
+    // and is the disk's or the machine's, as are memory and interrupts: those move nothing. A missing file is found by
+    // looking for it, not by reading it.
+    private static bool IsDamage(DuckDBException error) => error.ErrorType is
         DuckDBErrorType.InvalidInput or DuckDBErrorType.Invalid or DuckDBErrorType.Serialization or DuckDBErrorType.Conversion
-            or DuckDBErrorType.OutOfRange => true,
-        DuckDBErrorType.Io => !error.Message.Contains("Too many open files", StringComparison.OrdinalIgnoreCase)
-            && !error.Message.Contains("Permission denied", StringComparison.OrdinalIgnoreCase),
-        _ => false,
-    };
+        or DuckDBErrorType.OutOfRange;
 }

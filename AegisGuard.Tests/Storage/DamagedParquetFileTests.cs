@@ -128,6 +128,25 @@ public sealed class DamagedParquetFileTests
     }
 
     [Fact]
+    public async Task When_every_file_of_a_read_fails_on_its_own_none_is_moved_aside()
+    {
+        using var dir = new TempDirectory();
+        using var store = new TelemetryStore(new DataDirectory(dir.Path));
+        var files = FlushFiles(store, count: 3, rowsEach: 5);
+        foreach (var file in files)
+        {
+            ParquetDamage.Apply(ParquetDamage.GarbageFooter, Absolute(store, file));
+        }
+
+        // That points at the reader or the disk: moving a whole range aside is for a person to decide.
+        await Assert.ThrowsAsync<DuckDBException>(() => Search(store));
+
+        Assert.Equal(3, store.Manifest.ListFiles(Signal.Logs, 1, Day, Day.AddDays(1)).Count);
+        Assert.Empty(store.DamagedFiles());
+        Assert.All(files, f => Assert.True(File.Exists(Absolute(store, f))));
+    }
+
+    [Fact]
     public async Task A_file_restored_from_a_backup_is_listed_again_and_its_warning_ends()
     {
         using var dir = new TempDirectory();
