@@ -18,7 +18,7 @@ namespace AegisGuard.Tests.Query.LogQl;
 public sealed class LogQueryFuzzTests(LogQueryFuzzTests.HostileApp app, ITestOutputHelper output) : IClassFixture<LogQueryFuzzTests.HostileApp>
 {
     private const int DefaultSeed = 20261201;
-    private const int DefaultQueries = 1000;
+    private const int DefaultQueries = 2500;
 
     /// <summary>One appliance process with the hostile lines of <see cref="HostileLogLines"/>, in several Parquet files.</summary>
     public sealed class HostileApp : IAsyncLifetime, IDisposable
