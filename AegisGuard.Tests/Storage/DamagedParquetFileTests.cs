@@ -65,7 +65,10 @@ public sealed class DamagedParquetFileTests
         // The next reads answer cleanly: the file is no longer listed.
         var aggregation = await store.LogQueries.AggregateAsync(new LogAggregationRequest
         {
-            Filter = filter, GroupBy = [LogField.Level], BucketOrigin = Day, BucketWidth = TimeSpan.FromDays(1),
+            Filter = filter,
+            GroupBy = [LogField.Level],
+            BucketOrigin = Day,
+            BucketWidth = TimeSpan.FromDays(1),
         }, CancellationToken.None);
         var facets = await store.LogQueries.CountFacetsAsync(filter, CancellationToken.None);
         var (rows, damaged) = await store.Logs.FindAsync(new LogQuery { OrgId = 1, From = Day, To = Day.AddDays(1), Limit = 1000 }, CancellationToken.None);
@@ -89,7 +92,10 @@ public sealed class DamagedParquetFileTests
 
         var aggregation = await store.LogQueries.AggregateAsync(new LogAggregationRequest
         {
-            Filter = filter, GroupBy = [LogField.Service], BucketOrigin = Day, BucketWidth = TimeSpan.FromDays(1),
+            Filter = filter,
+            GroupBy = [LogField.Service],
+            BucketOrigin = Day,
+            BucketWidth = TimeSpan.FromDays(1),
         }, CancellationToken.None);
 
         // Both damaged files are found in one read, one after the other.
