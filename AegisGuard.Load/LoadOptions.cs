@@ -57,6 +57,9 @@ internal sealed record LoadOptions
     /// <summary>logs-query: how many times each benchmark query runs in the measured phase.</summary>
     public int Iterations { get; init; } = 50;
 
+    /// <summary>logs-query: LogQL-lite queries to run instead of the four benchmark queries (--query, repeatable).</summary>
+    public IReadOnlyList<string> Queries { get; init; } = [];
+
     /// <summary>
     /// Events per second the senders offer together (each sends a batch on a fixed schedule), or null for closed
     /// loop (each sender sends again as soon as its answer arrives).
@@ -85,6 +88,7 @@ internal sealed record LoadOptions
         ["span"] = false,
         ["noise-keys"] = false,
         ["iterations"] = false,
+        ["query"] = false,
         ["rate"] = false,
     };
 
@@ -156,6 +160,7 @@ internal sealed record LoadOptions
             Span = ReadDuration(values, "span", TimeSpan.FromHours(24), TimeSpan.FromMinutes(1)),
             NoiseKeys = values.TryGetValue("noise-keys", out var noise) ? ReadKeyArray(noise) : [],
             Iterations = ReadInt(values, "iterations", 50, 1, 100_000),
+            Queries = values.TryGetValue("query", out var queries) ? queries.Split('\0') : [],
             Rate = values.ContainsKey("rate") ? ReadInt(values, "rate", 0, 1, 100_000_000) : null,
         };
     }
@@ -198,7 +203,12 @@ internal sealed record LoadOptions
                 value = args[++i];
             }
 
-            if (!values.TryAdd(name, value))
+            if (name == "query" && values.TryGetValue(name, out var earlier))
+            {
+                // The one repeatable option; NUL cannot occur in a command-line argument, so it separates them.
+                values[name] = earlier + '\0' + value;
+            }
+            else if (!values.TryAdd(name, value))
             {
                 throw new FormatException($"--{name} is given more than once");
             }
@@ -408,6 +418,7 @@ internal sealed record LoadOptions
               --span <t>             logs-dataset: spread events over this much of the past; logs-query: range queried (default 24h)
               --noise-keys <json>    logs-dataset: JSON array of other orgs' keys (as keys create --json prints) that get 10 % extra noise
               --iterations <n>       logs-query: runs of each benchmark query in the measured phase (default 50)
+              --query <logql>        logs-query: run this query instead of the four benchmark queries (repeatable)
               --rate <events/s>      open loop: the senders together send this many events per second on a fixed
                                      schedule, and latency counts from each request's scheduled time (so a
                                      stalled server shows in it); default: closed loop, as fast as answers come

@@ -13,4 +13,8 @@ public sealed record LogFacetCounts(
     IReadOnlyList<LogValueCount> Levels,
     IReadOnlyList<LogValueCount> Hosts,
     long RowsScanned,
-    int FilesRead);
+    int FilesRead)
+{
+    /// <summary>Damaged files that were moved aside while answering: their rows are not in this answer.</summary>
+    public IReadOnlyList<DamagedFile> Damaged { get; init; } = [];
+}

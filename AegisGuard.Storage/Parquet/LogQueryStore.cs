@@ -11,7 +11,6 @@ namespace AegisGuard.Storage.Parquet;
 /// </summary>
 public sealed class LogQueryStore
 {
-
     private readonly Manifest manifest;
     private readonly DuckDbEngine engine;
     private readonly string telemetryRoot;
@@ -34,6 +33,9 @@ public sealed class LogQueryStore
     /// then at slices four times wider each; small stores are searched in one slice.
     /// </summary>
     internal long FirstWindowRows { get; set; } = 200_000;
+
+    /// <summary>Takes damaged files out of a statement that fails on them (null: a failing statement just fails).</summary>
+    internal ParquetFileGuard? Guard { get; set; }
 
     /// <summary>
     /// One page of lines in the requested order, reading as little as possible from the requested end of the range:
@@ -60,6 +62,7 @@ public sealed class LogQueryStore
         int wanted = request.Limit + 1; // one more than the page tells whether another page follows
         var found = new List<LogRecord>();
         var opened = new Dictionary<string, long>(StringComparer.Ordinal);
+        var damaged = new List<DamagedFile>();
 
         // Time windows from the requested end, each four times wider than the last, starting with one expected to
         // hold about FirstWindowRows lines. Lines of a window all precede (in the requested order) those of later
@@ -76,9 +79,9 @@ public sealed class LogQueryStore
             var window = backward
                 ? filter with { From = (edge - filter.From).Ticks <= width ? filter.From : edge.AddTicks(-width), To = edge }
                 : filter with { From = edge, To = (filter.To - edge).Ticks <= width ? filter.To : edge.AddTicks(width) };
-            var files = listed.Where(f => f.MaxTimestamp >= window.From && f.MinTimestamp < window.To);
+            var files = listed.Where(f => f.MaxTimestamp >= window.From && f.MinTimestamp < window.To && !damaged.Any(d => d.Path == f.Path));
             var ordered = backward ? files.OrderByDescending(f => f.MaxTimestamp).ToList() : files.OrderBy(f => f.MinTimestamp).ToList();
-            var rows = await SearchFilesAsync(ordered, window, request, wanted - found.Count, opened, cancellationToken);
+            var rows = await SearchFilesAsync(ordered, window, request, wanted - found.Count, opened, damaged, cancellationToken);
             found.AddRange(rows);
             edge = backward ? window.From : window.To;
             if (edge == (backward ? filter.From : filter.To))
@@ -92,7 +95,12 @@ public sealed class LogQueryStore
         bool more = found.Count > request.Limit;
         var page = more ? found.GetRange(0, request.Limit) : found;
         LogPosition? nextPosition = more ? PositionOf(page[^1]) : null;
-        return new LogSearchPage(page, nextPosition, opened.Values.Sum(), opened.Count);
+        foreach (var file in damaged)
+        {
+            opened.Remove(file.Path);
+        }
+
+        return new LogSearchPage(page, nextPosition, opened.Values.Sum(), opened.Count) { Damaged = damaged };
     }
 
     /// <summary>
@@ -101,7 +109,8 @@ public sealed class LogQueryStore
     /// the last wanted line is inside that bound the remaining files cannot contribute and are never opened.
     /// </summary>
     private async Task<List<LogRecord>> SearchFilesAsync(
-        List<ManifestFile> files, LogFilter filter, LogSearchRequest request, int wanted, Dictionary<string, long> opened, CancellationToken cancellationToken)
+        List<ManifestFile> files, LogFilter filter, LogSearchRequest request, int wanted, Dictionary<string, long> opened, List<DamagedFile> damaged,
+        CancellationToken cancellationToken)
     {
         bool backward = request.Direction == LogSearchDirection.Backward;
         var found = new List<LogRecord>();
@@ -119,8 +128,7 @@ public sealed class LogQueryStore
             }
 
             roundRows *= 2;
-            var paths = round.Select(f => Path.Combine(telemetryRoot, f.Path)).ToList();
-            var rowsOfRound = await engine.QueryAsync((connection, ct) => Search(connection, paths, filter, request, wanted, ct), cancellationToken);
+            var rowsOfRound = await QueryAsync(round, (connection, paths, ct) => Search(connection, paths, filter, request, wanted, ct), [], damaged, cancellationToken);
             found = Merge(found, rowsOfRound, backward, wanted);
             if (found.Count >= wanted && next < files.Count)
             {
@@ -152,9 +160,10 @@ public sealed class LogQueryStore
             return new LogAggregation([], false, 0, 0);
         }
 
-        var paths = files.Select(f => Path.Combine(telemetryRoot, f.Path)).ToList();
-        var (rows, truncated) = await engine.QueryAsync((connection, ct) => Aggregate(connection, paths, request, ct), cancellationToken);
-        return new LogAggregation(rows, truncated, files.Sum(f => f.Rows), files.Count);
+        var damaged = new List<DamagedFile>();
+        var (rows, truncated) = await QueryAsync(files, (connection, paths, ct) => Aggregate(connection, paths, request, ct), ([], false), damaged, cancellationToken);
+        var read = files.Where(f => !damaged.Any(d => d.Path == f.Path)).ToList();
+        return new LogAggregation(rows, truncated, read.Sum(f => f.Rows), read.Count) { Damaged = damaged };
     }
 
     /// <summary>Exact counts of the matching lines per service, level and host, in one scan (grouping sets).</summary>
@@ -172,9 +181,10 @@ public sealed class LogQueryStore
             return new LogFacetCounts(0, [], [], [], 0, 0);
         }
 
-        var paths = files.Select(f => Path.Combine(telemetryRoot, f.Path)).ToList();
-        var (services, levels, hosts) = await engine.QueryAsync((connection, ct) => CountFacets(connection, paths, filter, ct), cancellationToken);
-        return new LogFacetCounts(levels.Sum(l => l.Count), services, levels, hosts, files.Sum(f => f.Rows), files.Count);
+        var damaged = new List<DamagedFile>();
+        var (services, levels, hosts) = await QueryAsync(files, (connection, paths, ct) => CountFacets(connection, paths, filter, ct), ([], [], []), damaged, cancellationToken);
+        var read = files.Where(f => !damaged.Any(d => d.Path == f.Path)).ToList();
+        return new LogFacetCounts(levels.Sum(l => l.Count), services, levels, hosts, read.Sum(f => f.Rows), read.Count) { Damaged = damaged };
     }
 
     /// <summary>
@@ -251,6 +261,30 @@ public sealed class LogQueryStore
             "(SELECT service, level, coalesce(host, '') AS host FROM read_parquet($files) WHERE " + sql.Where(filter) + ") " +
             "GROUP BY GROUPING SETS ((service), (level), (host))";
         return (text, sql.Parameters);
+    }
+
+    /// <summary>
+    /// Runs one statement over <paramref name="files"/>; through the guard, when there is one, so that a damaged file is
+    /// moved aside (added to <paramref name="damaged"/>) and the statement answers over the others.
+    /// </summary>
+    private async Task<T> QueryAsync<T>(
+        IReadOnlyList<ManifestFile> files, Func<DuckDBConnection, List<string>, CancellationToken, T> query, T none, List<DamagedFile> damaged,
+        CancellationToken cancellationToken)
+    {
+        Task<T> Run(IReadOnlyList<ManifestFile> selected, CancellationToken ct)
+        {
+            var paths = selected.Select(f => Path.Combine(telemetryRoot, f.Path)).ToList();
+            return engine.QueryAsync((connection, token) => query(connection, paths, token), ct);
+        }
+
+        if (Guard is null)
+        {
+            return await Run(files, cancellationToken);
+        }
+
+        var (result, lost) = await Guard.ReadAsync(files, Run, none, cancellationToken);
+        damaged.AddRange(lost.Where(l => !damaged.Any(d => d.Path == l.Path)));
+        return result;
     }
 
     private static List<LogRecord> Search(

@@ -8,4 +8,8 @@ namespace AegisGuard.Storage.Parquet;
 /// <param name="RowsScanned">Rows held by the Parquet files the search opened (an upper bound of the rows DuckDB
 /// read: row groups outside the filters' ranges are skipped by their statistics).</param>
 /// <param name="FilesRead">Parquet files the search opened.</param>
-public sealed record LogSearchPage(IReadOnlyList<LogRecord> Rows, LogPosition? Next, long RowsScanned, int FilesRead);
+public sealed record LogSearchPage(IReadOnlyList<LogRecord> Rows, LogPosition? Next, long RowsScanned, int FilesRead)
+{
+    /// <summary>Damaged files that were moved aside while answering: their rows are not in this answer.</summary>
+    public IReadOnlyList<DamagedFile> Damaged { get; init; } = [];
+}

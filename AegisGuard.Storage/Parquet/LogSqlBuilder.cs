@@ -36,14 +36,14 @@ internal sealed partial class LogSqlBuilder
     private const string DurationSeconds =
         "list_transform([{0}], lambda v: coalesce(TRY_CAST(v AS DOUBLE), CASE WHEN regexp_full_match(v, '(?:[0-9]*\\.?[0-9]+(?:ns|us|µs|ms|s|m|h|d))+') " +
         "THEN list_sum(list_transform(regexp_extract_all(v, '[0-9]*\\.?[0-9]+(?:ns|us|µs|ms|s|m|h|d)'), lambda x: " +
-        "CAST(regexp_extract(x, '^[0-9]*\\.?[0-9]+') AS DOUBLE) * CASE regexp_extract(x, '[a-zµ]+$') " +
+        "TRY_CAST(regexp_extract(x, '^[0-9]*\\.?[0-9]+') AS DOUBLE) * CASE regexp_extract(x, '[a-zµ]+$') " +
         "WHEN 'ns' THEN 1e-9 WHEN 'us' THEN 1e-6 WHEN 'µs' THEN 1e-6 WHEN 'ms' THEN 1e-3 WHEN 's' THEN 1 WHEN 'm' THEN 60 " +
         "WHEN 'h' THEN 3600 WHEN 'd' THEN 86400 END)) END))[1]";
 
     // Bytes: a plain number is bytes; otherwise <number> <unit> with decimal (KB = 1000) or binary (KiB = 1024) units.
     private const string ByteCount =
         "list_transform([{0}], lambda v: coalesce(TRY_CAST(v AS DOUBLE), CASE WHEN regexp_full_match(v, '\\s*[0-9]*\\.?[0-9]+\\s*[A-Za-z]+\\s*') " +
-        "THEN CAST(regexp_extract(v, '[0-9]*\\.?[0-9]+') AS DOUBLE) * CASE lower(regexp_extract(v, '[A-Za-z]+')) " +
+        "THEN TRY_CAST(regexp_extract(v, '[0-9]*\\.?[0-9]+') AS DOUBLE) * CASE lower(regexp_extract(v, '[A-Za-z]+')) " +
         "WHEN 'b' THEN 1 WHEN 'kb' THEN 1e3 WHEN 'mb' THEN 1e6 WHEN 'gb' THEN 1e9 WHEN 'tb' THEN 1e12 " +
         "WHEN 'kib' THEN 1024 WHEN 'mib' THEN 1048576 WHEN 'gib' THEN 1073741824 WHEN 'tib' THEN 1099511627776 END END))[1]";
 
@@ -97,9 +97,9 @@ internal sealed partial class LogSqlBuilder
             LogFieldSource.Host => "host",
             LogFieldSource.TraceId => "trace_id",
             LogFieldSource.SpanId => "span_id",
-            LogFieldSource.Attribute => Json("attributes", field.Name, guarded: false),
-            LogFieldSource.JsonField => $"coalesce({Json("message", field.Name, guarded: true)}, {Json("attributes", field.Name, guarded: false)})",
-            LogFieldSource.LogfmtField => $"coalesce({Logfmt(field.Name)}, {Json("attributes", field.Name, guarded: false)})",
+            LogFieldSource.Attribute => Json("attributes", field.Name, freeText: false),
+            LogFieldSource.JsonField => $"coalesce({Json("message", field.Name, freeText: true)}, {Json("attributes", field.Name, freeText: false)})",
+            LogFieldSource.LogfmtField => $"coalesce({Logfmt(field.Name)}, {Json("attributes", field.Name, freeText: false)})",
             _ => throw new ArgumentOutOfRangeException(nameof(field), field.Source, "unknown field source"),
         };
     }
@@ -197,18 +197,24 @@ internal sealed partial class LogSqlBuilder
         return negated ? $"NOT {test}" : test;
     }
 
-    private string Json(string column, string name, bool guarded)
+    private string Json(string column, string name, bool freeText)
     {
-        string exact = $"json_extract_string({column}, {Add(JsonPointer([name]))})";
-        if (name.Contains('.', StringComparison.Ordinal) && name.Split('.') is { Length: > 1 } parts && parts.All(p => p.Length > 0))
-        {
-            // "http.status" is first the flat key of that name, else the nested path http → status.
-            exact = $"coalesce({exact}, json_extract_string({column}, {Add(JsonPointer(parts))}))";
-        }
+        // "http.status" is first the flat key of that name, else the nested path http → status: both pointers go to
+        // one json_extract_string call (one parse), and the first that is present wins.
+        string exact = name.Contains('.', StringComparison.Ordinal) && name.Split('.') is { Length: > 1 } parts && parts.All(p => p.Length > 0)
+            ? $"list_filter(json_extract_string({column}, [{Add(JsonPointer([name]))}, {Add(JsonPointer(parts))}]), lambda found: found IS NOT NULL)[1]"
+            : $"json_extract_string({column}, {Add(JsonPointer([name]))})";
 
-        // Messages are free text: only ones that look like a JSON object are parsed, and try() turns a malformed
-        // one into NULL (without the guard, try() falls back to row-at-a-time evaluation and is ~15× slower).
-        return guarded ? $"CASE WHEN starts_with({column}, '{{') THEN try({exact}) END" : exact;
+        // json_valid() decides which values are parsed, never try(): when try() fell back to row-at-a-time evaluation of
+        // a coalesce of json_extract_string over malformed JSON, DuckDB 1.5 corrupted its heap and killed the process
+        // (SIGSEGV, "free(): invalid size"), and where it did not crash the fallback was ~15× slower. CASE evaluates THEN
+        // only for rows whose condition holds, so the extractor never sees malformed JSON (json_valid uses the same
+        // parser). Messages are free text: only those that look like a JSON object are parsed. Attributes are JSON
+        // written by ingestion; the guard is cheap there (a dictionary-encoded column is checked once per distinct
+        // value) and keeps a file written by anything else from failing every query that reads an attribute.
+        return freeText
+            ? $"CASE WHEN starts_with({column}, '{{') AND json_valid({column}) THEN {exact} END"
+            : $"CASE WHEN json_valid({column}) THEN {exact} END";
     }
 
     private string Logfmt(string name)
@@ -228,6 +234,13 @@ internal sealed partial class LogSqlBuilder
         var escaped = new StringBuilder(text.Length + 8);
         foreach (char c in text)
         {
+            if (char.IsControl(c) && c < 128)
+            {
+                // A control character (NUL above all) is written as a hex escape: "\" before it is no RE2 escape.
+                escaped.Append("\\x{").Append(((int)c).ToString("x2", System.Globalization.CultureInfo.InvariantCulture)).Append('}');
+                continue;
+            }
+
             if (c < 128 && !char.IsAsciiLetterOrDigit(c) && c != '_' && c != ' ')
             {
                 escaped.Append('\\');

@@ -18,17 +18,39 @@ public sealed class LogStore
         this.telemetryRoot = telemetryRoot;
     }
 
+    /// <summary>Takes damaged files out of a search that fails on them (null: a failing search just fails).</summary>
+    internal ParquetFileGuard? Guard { get; set; }
+
     /// <summary>Lines matching <paramref name="query"/>, newest first.</summary>
-    public async Task<IReadOnlyList<LogRecord>> SearchAsync(LogQuery query, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<LogRecord>> SearchAsync(LogQuery query, CancellationToken cancellationToken) =>
+        (await FindAsync(query, cancellationToken)).Rows;
+
+    /// <summary>
+    /// Lines matching <paramref name="query"/>, newest first, and the damaged files that were moved aside while
+    /// searching (their lines are missing from the answer).
+    /// </summary>
+    public async Task<(IReadOnlyList<LogRecord> Rows, IReadOnlyList<DamagedFile> Damaged)> FindAsync(LogQuery query, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(query);
         var files = manifest.ListFiles(Signal.Logs, query.OrgId, query.From, query.To);
         if (files.Count == 0 || query.Limit <= 0)
         {
-            return [];
+            return ([], []);
         }
 
-        var paths = files.Select(f => Path.Combine(telemetryRoot, f.Path)).ToList();
-        return await engine.QueryAsync((connection, ct) => Search(connection, paths, query, ct), cancellationToken);
+        Task<List<LogRecord>> Run(IReadOnlyList<ManifestFile> selected, CancellationToken ct)
+        {
+            var paths = selected.Select(f => Path.Combine(telemetryRoot, f.Path)).ToList();
+            return engine.QueryAsync((connection, token) => Search(connection, paths, query, token), ct);
+        }
+
+        if (Guard is null)
+        {
+            return (await Run(files, cancellationToken), []);
+        }
+
+        var (rows, damaged) = await Guard.ReadAsync(files, Run, [], cancellationToken);
+        return (rows, damaged);
     }
 
     private static List<LogRecord> Search(DuckDBConnection connection, List<string> paths, LogQuery query, CancellationToken cancellationToken)

@@ -191,12 +191,15 @@ public sealed partial class Manifest
         command.ExecuteNonQuery();
     }
 
-    /// <summary>Every path the manifest knows (listed or awaiting deletion).</summary>
+    /// <summary>
+    /// Every path the manifest knows: listed, awaiting deletion, or recorded as damaged and not given up (a copy restored
+    /// from a backup waits there to be listed again, and must not be mistaken for a stray file at start-up).
+    /// </summary>
     public HashSet<string> KnownPaths()
     {
         using var connection = database.Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT path FROM files UNION ALL SELECT path FROM doomed";
+        command.CommandText = "SELECT path FROM files UNION ALL SELECT path FROM doomed UNION ALL SELECT path FROM damaged_files WHERE accepted_at IS NULL";
         var paths = new HashSet<string>(StringComparer.Ordinal);
         using var reader = command.ExecuteReader();
         while (reader.Read())

@@ -39,6 +39,7 @@ public sealed partial class TelemetryStore : IDisposable
         flushedUntil = Manifest.FlushedUntil();
         Logs = new LogStore(Manifest, Engine, TelemetryRoot);
         LogQueries = new LogQueryStore(Manifest, Engine, TelemetryRoot);
+        GuardReads();
     }
 
     /// <summary>Where this store reports conditions that affect readiness (damaged files, an unreadable manifest).</summary>
@@ -149,8 +150,8 @@ public sealed partial class TelemetryStore : IDisposable
 
     /// <summary>
     /// Merges the fresh files of every partition holding at least <paramref name="minFiles"/> of them into one
-    /// compacted file. Replaced files are deleted by <see cref="DeleteExpired"/> after <paramref name="grace"/>.
-    /// Returns the number of partitions compacted.
+    /// compacted file. Replaced files are deleted by <see cref="DeleteExpired"/> after <paramref name="grace"/>; a damaged
+    /// input is moved aside and unlisted instead (<see cref="DamagedFiles"/>). Returns the number of partitions compacted.
     /// </summary>
     public int Compact(int minFiles, TimeSpan grace, CancellationToken cancellationToken)
     {
@@ -164,15 +165,23 @@ public sealed partial class TelemetryStore : IDisposable
                 continue;
             }
 
-            ManifestFile merged = key.Signal switch
+            // A damaged input is moved aside like a damaged file a query meets (see ParquetFileGuard), and the rest
+            // are merged: one bad file must not keep its partition from ever being compacted.
+            var (merged, damaged) = damage.Read<ManifestFile?>(inputs, files => key.Signal switch
             {
-                Signal.Logs => compactionWriter.Merge(LogTable.Instance, key, inputs),
-                Signal.Metrics => compactionWriter.Merge(MetricTable.Instance, key, inputs),
-                Signal.Traces => compactionWriter.Merge(SpanTable.Instance, key, inputs),
-                _ => compactionWriter.Merge(RumTable.Instance, key, inputs),
-            };
-            Manifest.ReplaceFiles(inputs, merged, DateTime.UtcNow + grace);
-            logger.LogInformation("Compacted {Count} files of {Partition} into {File} ({Rows} rows)", inputs.Count, key.RelativeFolder, merged.Path, merged.Rows);
+                Signal.Logs => compactionWriter.Merge(LogTable.Instance, key, files),
+                Signal.Metrics => compactionWriter.Merge(MetricTable.Instance, key, files),
+                Signal.Traces => compactionWriter.Merge(SpanTable.Instance, key, files),
+                _ => compactionWriter.Merge(RumTable.Instance, key, files),
+            }, none: null, cancellationToken);
+            if (merged is null)
+            {
+                continue;
+            }
+
+            var replaced = inputs.Where(f => !damaged.Any(d => d.Path == f.Path)).ToList();
+            Manifest.ReplaceFiles(replaced, merged, DateTime.UtcNow + grace);
+            logger.LogInformation("Compacted {Count} files of {Partition} into {File} ({Rows} rows)", replaced.Count, key.RelativeFolder, merged.Path, merged.Rows);
             compacted++;
         }
 

@@ -24,6 +24,8 @@ public static class AuditActions
     public const string OrgCreated = "org.created";
     public const string QuarantineReplayed = "quarantine.replayed";
     public const string QuarantineDiscarded = "quarantine.discarded";
+    public const string DamagedFileRelisted = "storage.file_relisted";
+    public const string DamagedFileAccepted = "storage.file_accepted";
 
     /// <summary>Outcomes.</summary>
     public static class Outcomes

@@ -27,10 +27,11 @@ public static class PipelineServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>The pipeline's own API: the quarantine.</summary>
+    /// <summary>The pipeline's own API: quarantined batches and damaged files.</summary>
     public static IEndpointRouteBuilder MapPipelineApi(this IEndpointRouteBuilder routes)
     {
         routes.MapQuarantineApi();
+        routes.MapDamagedFilesApi();
         return routes;
     }
 }

@@ -290,6 +290,8 @@ public sealed class LogQlApiTests : IClassFixture<LogQlApiTests.KnownData>
     [InlineData("{} |~ \"(unclosed\"", null, 7)]
     [InlineData("{service=~\"a[\"}", null, 11)]
     [InlineData("sum(rate({}[1m1ms]))", null, 5)]
+    [InlineData("count_over_time({}[3000y])", "a range of 1095000.00:00:00 reaches back before the year 1; use a shorter range", 1)]
+    [InlineData("{} |= \"\\u0000\"", "a NUL character (\\u0000) at column 8 cannot be searched for", 8)]
     public async Task A_bad_query_is_a_400_problem_with_the_message_column_and_query(string query, string? message, int column)
     {
         using var response = await data.A.GetAsync($"/api/logs/query?query={Uri.EscapeDataString(query)}&from={Iso(DateTime.UtcNow.AddHours(-2))}&step=60");
@@ -318,8 +320,14 @@ public sealed class LogQlApiTests : IClassFixture<LogQlApiTests.KnownData>
     [InlineData("step=0", "step")]
     [InlineData("from=yesterday", "from")]
     [InlineData("from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z", "from")]
+    [InlineData("from=0001-01-01T00:00:00Z&to=0001-01-01T01:00:00Z", "from")]
+    [InlineData("from=0&to=9999-12-31T23:59:59Z", "to")]
+    [InlineData("step=366d1s", "step")]
     public async Task Bad_parameters_are_a_400_naming_the_parameter(string parameters, string field)
     {
+        // Metric queries too: their steps and windows are computed from these times.
+        using var metric = await data.A.GetAsync("/api/logs/query?query=count_over_time(%7B%7D%5B1h%5D)&" + parameters);
+        Assert.Equal(HttpStatusCode.BadRequest, metric.StatusCode);
         using var response = await data.A.GetAsync("/api/logs/query?query=%7B%7D&" + parameters);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);

@@ -127,12 +127,24 @@ public sealed class LogQlParserTests
     [InlineData("service=\"api\"", "unexpected \"service\" at column 1, expected a stream selector such as {service=\"api\"} or a metric function such as count_over_time", 1)]
     [InlineData("   ", "the query is empty: start with a stream selector such as {service=\"api\"}", 1)]
     [InlineData("{} | a =~ 5", "unexpected \"5\" at column 11, expected a quoted regular expression after =~", 11)]
+    [InlineData("{} |= \"a\\u0000b\"", "a NUL character (\\u0000) at column 9 cannot be searched for", 9)]
+    [InlineData("{} |= `a\0b`", "a NUL character (\\u0000) at column 9 cannot be searched for", 9)]
+    [InlineData("{} | x = \"\\ud800\"", "invalid escape \"\\ud800\" at column 11: half of a surrogate pair is not a character; write the character itself", 11)]
+    [InlineData("{x=\"\\ude00\\ud83d\"}", "invalid escape \"\\ude00\" at column 5: half of a surrogate pair is not a character; write the character itself", 5)]
     public void Invalid_queries_fail_with_the_message_and_column_of_the_problem(string text, string message, int column)
     {
         var error = Assert.Throws<LogQlSyntaxException>(() => LogQlParser.Parse(text));
 
         Assert.Equal(message, error.Message);
         Assert.Equal(column, error.Column);
+    }
+
+    [Fact]
+    public void A_surrogate_pair_written_as_two_escapes_is_the_character_beyond_u_ffff()
+    {
+        var query = (LogQueryExpr)LogQlParser.Parse("{} |= \"\\ud83d\\ude00 \\u00e9\"");
+
+        Assert.Equal("😀 é", Assert.IsType<LineFilterExpr>(Assert.Single(query.Stages)).Text);
     }
 
     [Theory]

@@ -101,6 +101,33 @@ public sealed class LogQlPlannerTests
         }
     }
 
+    [Theory]
+    [InlineData("{} | json | user.plan = \"pro\"")]
+    [InlineData("{} | json | status >= 500 and duration > 1s and size < 10KB")]
+    [InlineData("{region=\"eu\"} | logfmt | user.plan = \"pro\"")]
+    public void Json_is_parsed_only_where_json_valid_says_it_is_json_and_never_under_try(string query)
+    {
+        // try() over json_extract_string of malformed JSON crashed DuckDB (and the appliance) with SIGSEGV.
+        var filter = LogQlPlanner.PlanFilter(Log(query), orgId: 3, Hour, Hour.AddHours(1));
+        var statements = new[]
+        {
+            LogQueryStore.SearchSql(["f.parquet"], filter, LogSearchDirection.Backward, null, 10).Sql,
+            LogQueryStore.AggregateSql(["f.parquet"], new LogAggregationRequest
+            {
+                Filter = filter,
+                GroupBy = [new LogField(LogFieldSource.JsonField, "user.plan"), new LogField(LogFieldSource.LogfmtField, "a.b")],
+                BucketOrigin = Hour,
+                BucketWidth = TimeSpan.FromMinutes(1),
+            }).Sql,
+        };
+
+        foreach (string sql in statements)
+        {
+            Assert.DoesNotContain("try(", sql, StringComparison.OrdinalIgnoreCase);
+            Assert.Equal(CountOf(sql, "json_extract_string("), CountOf(sql, "THEN list_filter(json_extract_string(") + CountOf(sql, "THEN json_extract_string("));
+        }
+    }
+
     [Fact]
     public void Attribute_names_become_json_pointers_that_no_key_can_break_out_of()
     {

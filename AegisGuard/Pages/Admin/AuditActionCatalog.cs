@@ -20,6 +20,7 @@ public static class AuditActionCatalog
         ["settings"] = "Org settings",
         ["org"] = "Organisations",
         ["quarantine"] = "Quarantined batches",
+        ["storage"] = "Damaged files",
     };
 
     /// <summary>(prefix with its dot, group name, actions) in the order <see cref="AuditActions"/> declares them.</summary>

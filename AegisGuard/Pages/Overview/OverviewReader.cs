@@ -69,7 +69,10 @@ public sealed class OverviewReader(TelemetryStore store, IngestLog log, Pipeline
             FlushFailures = pipeline.FlushFailures,
             Quarantined = pipeline.Quarantined,
             Problems = [.. health.Current.Where(c => c.Impact == HealthImpact.NotReady)],
-            Warnings = [.. health.Current.Where(c => c.Impact == HealthImpact.Warning)],
+            // A damaged file's warning names its org, day and rows: only that org sees it here.
+            Warnings = [.. health.Current.Where(c => c.Impact == HealthImpact.Warning &&
+                (!c.Component.StartsWith(TelemetryStore.DamagedFileHealthPrefix, StringComparison.Ordinal) ||
+                 c.Component.Contains($"/org={orgId}/", StringComparison.Ordinal)))],
             QuarantinedBatches = quarantine.List(orgId),
             PipelineRestarts = pipeline.Restarts,
             LastFlushAt = pipeline.LastFlushAt,

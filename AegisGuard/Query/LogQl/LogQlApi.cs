@@ -20,7 +20,16 @@ public static class LogQlApi
     public const int DefaultLimit = 100;
     public const int MaxLimit = 5000;
     private const string Tag = "Logs";
-    private const string TimeHelp = "from/to: RFC 3339 or unix epoch (s, ms, µs or ns); default: the last hour.";
+    private const string TimeHelp = "from/to: RFC 3339 or unix epoch (s, ms, µs or ns), from 1970 to 2262-04-11; default: the last hour.";
+
+    /// <summary>The earliest from/to accepted.</summary>
+    public static readonly DateTime EarliestTime = DateTime.UnixEpoch;
+
+    /// <summary>The latest from/to accepted: the last instant of a signed 64-bit count of nanoseconds since 1970.</summary>
+    public static readonly DateTime LatestTime = DateTime.UnixEpoch.AddTicks(long.MaxValue / 100);
+
+    /// <summary>The widest step accepted.</summary>
+    public static readonly TimeSpan MaxStep = TimeSpan.FromDays(366);
 
     public static IServiceCollection AddLogQl(this IServiceCollection services)
     {
@@ -231,7 +240,7 @@ public static class LogQlApi
     {
         var now = time.GetUtcNow().UtcDateTime;
         var toTime = ParseTime(to, "to", errors) ?? now;
-        var fromTime = ParseTime(from, "from", errors) ?? toTime.AddHours(-1);
+        var fromTime = ParseTime(from, "from", errors) ?? (toTime > EarliestTime.AddHours(1) ? toTime.AddHours(-1) : EarliestTime);
         if (fromTime >= toTime && !errors.ContainsKey("from") && !errors.ContainsKey("to"))
         {
             errors["from"] = ["must be before to"];
@@ -248,13 +257,21 @@ public static class LogQlApi
         }
 
         using var document = JsonDocument.Parse(JsonSerializer.Serialize(text));
-        if (EventTimestamp.TryParse(document.RootElement, out var utc, out string reason))
+        if (!EventTimestamp.TryParse(document.RootElement, out var utc, out string reason))
         {
-            return utc;
+            errors[field] = [reason];
+            return null;
         }
 
-        errors[field] = [reason];
-        return null;
+        if (utc < EarliestTime || utc > LatestTime)
+        {
+            // Steps, buckets and windows are computed from these times; outside this span (the span of Loki's and
+            // Prometheus' nanosecond timestamps) the arithmetic leaves what a date can hold, and no line lies there.
+            errors[field] = ["must be between 1970-01-01T00:00:00Z and 2262-04-11T23:47:16Z"];
+            return null;
+        }
+
+        return utc;
     }
 
     private static TimeSpan? ParseStep(string? step, Dictionary<string, string[]> errors)
@@ -264,9 +281,9 @@ public static class LogQlApi
             return null;
         }
 
-        if (!LogQlLexer.TryParseDuration(step, out var width) || width < TimeSpan.FromSeconds(1))
+        if (!LogQlLexer.TryParseDuration(step, out var width) || width < TimeSpan.FromSeconds(1) || width > MaxStep)
         {
-            errors["step"] = ["must be at least 1 second: a number of seconds or a duration such as 30s, 1m, 1h"];
+            errors["step"] = ["must be from 1 second to 366 days: a number of seconds or a duration such as 30s, 1m, 1h"];
             return null;
         }
 

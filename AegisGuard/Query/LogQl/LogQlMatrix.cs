@@ -1,3 +1,5 @@
+using AegisGuard.Storage.Parquet;
+
 namespace AegisGuard.Query.LogQl;
 
 /// <summary>The result of a metric query: series over the steps start, start + step, ….</summary>
@@ -7,4 +9,8 @@ namespace AegisGuard.Query.LogQl;
 /// <param name="Series">The series, sorted by labels.</param>
 /// <param name="RowsScanned">Rows held by the files read.</param>
 /// <param name="FilesRead">Files read.</param>
-public sealed record LogQlMatrix(DateTime Start, TimeSpan Step, int Points, IReadOnlyList<LogQlSeries> Series, long RowsScanned, int FilesRead);
+public sealed record LogQlMatrix(DateTime Start, TimeSpan Step, int Points, IReadOnlyList<LogQlSeries> Series, long RowsScanned, int FilesRead)
+{
+    /// <summary>Damaged files moved aside while evaluating: their lines are not counted.</summary>
+    public IReadOnlyList<DamagedFile> Damaged { get; init; } = [];
+}

@@ -42,7 +42,10 @@ public sealed class LogQlMetricEvaluator(LogQueryStore store)
 
         var context = new Context(orgId, start, step, (int)points);
         var series = points == 0 ? [] : await EvaluateAsync(expr, parent: null, context, cancellationToken);
-        return new LogQlMatrix(start, step, (int)points, series.OrderBy(s => Key(s.Labels), StringComparer.Ordinal).ToList(), context.RowsScanned, context.FilesRead);
+        return new LogQlMatrix(start, step, (int)points, series.OrderBy(s => Key(s.Labels), StringComparer.Ordinal).ToList(), context.RowsScanned, context.FilesRead)
+        {
+            Damaged = context.Damaged,
+        };
     }
 
     private async Task<List<LogQlSeries>> EvaluateAsync(MetricExpr expr, VectorAggregationExpr? parent, Context context, CancellationToken cancellationToken) => expr switch
@@ -61,6 +64,12 @@ public sealed class LogQlMetricEvaluator(LogQueryStore store)
         if (rangeUs < 1 || stepUs < 1)
         {
             throw new LogQlSyntaxException("range and step must be at least 1µs", range.Column);
+        }
+
+        if (range.Range.Ticks >= context.Start.Ticks)
+        {
+            // The first window would begin before the year 1, which no date (and no stored line) has.
+            throw new LogQlSyntaxException($"a range of {range.Range} reaches back before the year 1; use a shorter range", range.Column);
         }
 
         long width = Gcd(stepUs, rangeUs);
@@ -89,6 +98,7 @@ public sealed class LogQlMetricEvaluator(LogQueryStore store)
         }, cancellationToken);
         context.RowsScanned += result.RowsScanned;
         context.FilesRead += result.FilesRead;
+        context.Damaged.AddRange(result.Damaged);
         if (result.Truncated)
         {
             throw new LogQlSyntaxException("the query produces too many series × time buckets; group by fewer labels or use a larger step", range.Column);
@@ -320,5 +330,7 @@ public sealed class LogQlMetricEvaluator(LogQueryStore store)
         public long RowsScanned { get; set; }
 
         public int FilesRead { get; set; }
+
+        public List<DamagedFile> Damaged { get; } = [];
     }
 }

@@ -65,7 +65,7 @@ public sealed class LogQlQueryService(LogQueryStore store, LogQlMetricEvaluator 
         }, cancellationToken);
         var lines = page.Rows.Select(ToLine).ToList();
         string? cursor = page.Next is { } next ? LogCursor.Encode(next, direction) : null;
-        return new LogLinesResult(lines, cursor, Stats(page.RowsScanned, page.FilesRead, started));
+        return new LogLinesResult(lines, cursor, Stats(page.RowsScanned, page.FilesRead, started)) { Warnings = QueryWarnings.For(page.Damaged) };
     }
 
     /// <summary>
@@ -81,7 +81,10 @@ public sealed class LogQlQueryService(LogQueryStore store, LogQlMetricEvaluator 
         var series = matrix.Series.Select(s => new LogSeriesEntry(
             s.Labels,
             s.Values.Select((v, j) => (v, j)).Where(p => p.v.HasValue).Select(p => new[] { UnixSeconds(start + (step * p.j)), p.v!.Value }).ToList())).ToList();
-        return new LogSeriesResult(series, step.TotalSeconds, UnixSeconds(start), UnixSeconds(end), Stats(matrix.RowsScanned, matrix.FilesRead, started));
+        return new LogSeriesResult(series, step.TotalSeconds, UnixSeconds(start), UnixSeconds(end), Stats(matrix.RowsScanned, matrix.FilesRead, started))
+        {
+            Warnings = QueryWarnings.For(matrix.Damaged),
+        };
     }
 
     /// <summary>
@@ -118,7 +121,10 @@ public sealed class LogQlQueryService(LogQueryStore store, LogQlMetricEvaluator 
         }
 
         return new LogSeriesResult(series, width.TotalSeconds, UnixSeconds(start), UnixSeconds(start + (width * Math.Max(0, buckets - 1))),
-            Stats(result.RowsScanned, result.FilesRead, started));
+            Stats(result.RowsScanned, result.FilesRead, started))
+        {
+            Warnings = QueryWarnings.For(result.Damaged),
+        };
     }
 
     /// <summary>
@@ -140,7 +146,10 @@ public sealed class LogQlQueryService(LogQueryStore store, LogQlMetricEvaluator 
             attributes,
             sample.Rows.Count,
             counts.Total > sample.Rows.Count,
-            Stats(counts.RowsScanned + sample.RowsScanned, counts.FilesRead + sample.FilesRead, started));
+            Stats(counts.RowsScanned + sample.RowsScanned, counts.FilesRead + sample.FilesRead, started))
+        {
+            Warnings = QueryWarnings.For(counts.Damaged.Concat(sample.Damaged)),
+        };
     }
 
     /// <summary>A step of about <see cref="VolumeBuckets"/> bars or fewer for a histogram of <paramref name="range"/>.</summary>

@@ -69,7 +69,7 @@ public static class LogsApi
             return TypedResults.ValidationProblem(errors, detail: "The query parameters are invalid.");
         }
 
-        var rows = await logs.SearchAsync(new LogQuery
+        var (rows, damaged) = await logs.FindAsync(new LogQuery
         {
             OrgId = user.GetOrgId(),
             From = fromTime,
@@ -91,7 +91,7 @@ public static class LogsApi
             JsonDocument.Parse(r.AttributesJson).RootElement.Clone(),
             r.ReceivedAt,
             $"{r.SourceAddress}-{r.SourceIndex}")).ToList();
-        return TypedResults.Ok(new LogSearchResult(lines));
+        return TypedResults.Ok(new LogSearchResult(lines) { Warnings = QueryWarnings.For(damaged) });
     }
 
     private static DateTime? ParseTime(string? text, string field, Dictionary<string, string[]> errors)
@@ -113,7 +113,14 @@ public static class LogsApi
     }
 
     /// <summary>The answer of GET /api/logs.</summary>
-    public sealed record LogSearchResult(IReadOnlyList<LogLine> Logs);
+    /// <param name="Logs">The lines, newest first.</param>
+    public sealed record LogSearchResult(IReadOnlyList<LogLine> Logs)
+    {
+        /// <summary>What the answer is missing and why (e.g. a damaged file moved aside); left out when nothing is.</summary>
+        [JsonPropertyName("warnings")]
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public IReadOnlyList<string>? Warnings { get; init; }
+    }
 
     /// <summary>One stored log line.</summary>
     /// <param name="Timestamp">Event time (UTC).</param>

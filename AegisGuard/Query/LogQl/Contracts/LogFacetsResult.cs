@@ -20,4 +20,10 @@ public sealed record LogFacetsResult(
     [property: JsonPropertyName("attributes")] IReadOnlyList<AttributeFacet> Attributes,
     [property: JsonPropertyName("attribute_sample")] int AttributeSample,
     [property: JsonPropertyName("sampled")] bool Sampled,
-    [property: JsonPropertyName("stats")] LogQueryStats Stats);
+    [property: JsonPropertyName("stats")] LogQueryStats Stats)
+{
+    /// <summary>What the answer is missing and why (e.g. a damaged file moved aside); left out when nothing is.</summary>
+    [JsonPropertyName("warnings")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? Warnings { get; init; }
+}

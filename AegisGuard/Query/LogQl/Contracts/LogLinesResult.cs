@@ -10,4 +10,10 @@ namespace AegisGuard.Query.LogQl.Contracts;
 public sealed record LogLinesResult(
     [property: JsonPropertyName("logs")] IReadOnlyList<LogsApi.LogLine> Logs,
     [property: JsonPropertyName("next_cursor")] string? NextCursor,
-    [property: JsonPropertyName("stats")] LogQueryStats Stats);
+    [property: JsonPropertyName("stats")] LogQueryStats Stats)
+{
+    /// <summary>What the answer is missing and why (e.g. a damaged file moved aside); left out when nothing is.</summary>
+    [JsonPropertyName("warnings")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? Warnings { get; init; }
+}

@@ -13,4 +13,10 @@ public sealed record LogSeriesResult(
     [property: JsonPropertyName("step")] double Step,
     [property: JsonPropertyName("start")] double Start,
     [property: JsonPropertyName("end")] double End,
-    [property: JsonPropertyName("stats")] LogQueryStats Stats);
+    [property: JsonPropertyName("stats")] LogQueryStats Stats)
+{
+    /// <summary>What the answer is missing and why (e.g. a damaged file moved aside); left out when nothing is.</summary>
+    [JsonPropertyName("warnings")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? Warnings { get; init; }
+}

@@ -153,6 +153,12 @@ public static class LogQlLexer
                 return new LogQlToken(LogQlTokenKind.QuotedString, text[start..i], start + 1, value.ToString(), 0, ignoreCase);
             }
 
+            if (c == '\0' || (c == '\\' && quote == '"' && text.AsSpan(i).StartsWith("\\u0000")))
+            {
+                // DuckDB takes text values as C strings: everything after a NUL would be silently dropped.
+                throw new LogQlSyntaxException($"a NUL character (\\u0000) at column {i + 1} cannot be searched for", i + 1);
+            }
+
             if (c == '\\' && quote == '"')
             {
                 if (i + 1 >= text.Length)
@@ -168,6 +174,22 @@ public static class LogQlLexer
                     case 'r': value.Append('\r'); i += 2; continue;
                     case 't': value.Append('\t'); i += 2; continue;
                     case 'u' when i + 6 <= text.Length && int.TryParse(text.AsSpan(i + 2, 4), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out int code):
+                        if (char.IsHighSurrogate((char)code) && i + 12 <= text.Length && text.AsSpan(i + 6, 2).SequenceEqual("\\u")
+                            && int.TryParse(text.AsSpan(i + 8, 4), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out int low)
+                            && char.IsLowSurrogate((char)low))
+                        {
+                            // A JSON-style pair for a character beyond U+FFFF, e.g. \ud83d\ude00.
+                            value.Append((char)code).Append((char)low);
+                            i += 12;
+                            continue;
+                        }
+
+                        if (char.IsSurrogate((char)code))
+                        {
+                            throw new LogQlSyntaxException(
+                                $"invalid escape \"\\u{code:x4}\" at column {i + 1}: half of a surrogate pair is not a character; write the character itself", i + 1);
+                        }
+
                         value.Append((char)code);
                         i += 6;
                         continue;
