@@ -26,6 +26,7 @@ public sealed partial class IngestRecovery(
 {
     private readonly CancellationTokenSource stopping = new();
     private Task retrying = Task.CompletedTask;
+    private int disposed;
 
     /// <summary>
     /// Recovers before the server listens. When the ingest log cannot be read yet (it opened faulted, e.g. on a full
@@ -42,11 +43,16 @@ public sealed partial class IngestRecovery(
         return Task.CompletedTask;
     }
 
+    // The host may stop a service more than once (a test host's dispose after a failed start, or stop then dispose),
+    // so stopping only cancels; the token source is released once, in Dispose.
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        await stopping.CancelAsync();
+        if (Volatile.Read(ref disposed) == 0)
+        {
+            await stopping.CancelAsync();
+        }
+
         await retrying.WaitAsync(cancellationToken).ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
-        stopping.Dispose();
     }
 
     private async Task RetryAsync(CancellationToken stop)
@@ -184,5 +190,12 @@ public sealed partial class IngestRecovery(
     [LoggerMessage(Level = LogLevel.Information, Message = "The ingest log holds {Records} records ({Bytes} bytes) accepted but not yet stored; {Stamps} idempotency keys remembered")]
     private static partial void LogRecovered(ILogger logger, int records, long bytes, int stamps);
 
-    public void Dispose() => stopping.Dispose();
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref disposed, 1) == 0)
+        {
+            stopping.Cancel();
+            stopping.Dispose();
+        }
+    }
 }
