@@ -112,13 +112,13 @@ public sealed partial class MetadataStore
         RevokedAt = FromMillis(reader, 7),
     };
 
-    private static void InsertRefreshToken(SqliteConnection connection, SqliteTransaction? transaction, RefreshTokenRow token)
+    internal static void InsertRefreshToken(SqliteConnection connection, SqliteTransaction? transaction, RefreshTokenRow token)
     {
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = """
-            INSERT INTO refresh_tokens (token_hash, family_id, user_id, org_id, created_at, expires_at)
-            VALUES ($hash, $family, $user, $org, $created, $expires)
+            INSERT INTO refresh_tokens (token_hash, family_id, user_id, org_id, created_at, expires_at, ip, user_agent, parent_hash)
+            VALUES ($hash, $family, $user, $org, $created, $expires, $ip, $agent, $parent)
             """;
         command.Parameters.AddWithValue("$hash", token.TokenHash);
         command.Parameters.AddWithValue("$family", token.FamilyId);
@@ -126,6 +126,9 @@ public sealed partial class MetadataStore
         command.Parameters.AddWithValue("$org", token.OrgId);
         command.Parameters.AddWithValue("$created", ToMillis(token.CreatedAt));
         command.Parameters.AddWithValue("$expires", ToMillis(token.ExpiresAt));
+        command.Parameters.AddWithValue("$ip", (object?)token.Ip ?? DBNull.Value);
+        command.Parameters.AddWithValue("$agent", (object?)token.UserAgent ?? DBNull.Value);
+        command.Parameters.AddWithValue("$parent", (object?)token.ParentHash ?? DBNull.Value);
         command.ExecuteNonQuery();
     }
 }

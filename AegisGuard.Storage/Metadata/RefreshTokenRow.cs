@@ -26,4 +26,13 @@ public sealed record RefreshTokenRow
 
     /// <summary>When its family was revoked (logout, reuse, password change), or null.</summary>
     public DateTime? RevokedAt { get; init; }
+
+    /// <summary>The client address it was issued to, or null (tokens from before migration 0005).</summary>
+    public string? Ip { get; init; }
+
+    /// <summary>The hash of the token exchanged for this one, or null for the first token of a sign-in.</summary>
+    public string? ParentHash { get; init; }
+
+    /// <summary>The User-Agent it was issued to (truncated), or null.</summary>
+    public string? UserAgent { get; init; }
 }

@@ -33,6 +33,37 @@ public sealed partial class WebHardeningTests : IDisposable
     }
 
     [Fact]
+    public async Task Api_json_auth_answers_and_pages_are_never_stored_by_caches()
+    {
+        var admin = await IdentityApp.AdminAsync(factory);
+        var answers = new List<(string What, HttpResponseMessage Answer)>
+        {
+            ("POST /api/keys (the secret)", await admin.PostAsync("/api/keys", Bodies.Key("agent", "ingest"))),
+            ("GET /api/keys", await admin.GetAsync("/api/keys")),
+            ("GET /api/users", await admin.GetAsync("/api/users")),
+            ("GET /api/auth/me", await admin.GetAsync("/api/auth/me")),
+            ("GET /api/auth/sessions", await admin.GetAsync("/api/auth/sessions")),
+            ("POST /api/auth/refresh", await admin.PostAsync("/api/auth/refresh")),
+            ("GET /api/auth/csrf", await admin.GetAsync("/api/auth/csrf")),
+            ("GET /api/audit", await admin.GetAsync("/api/audit")),
+            ("GET /api/org/settings", await admin.GetAsync("/api/org/settings")),
+            ("GET /api/users/lockouts", await admin.GetAsync("/api/users/lockouts")),
+            ("POST /api/auth/login (refused)", await new SessionClient(factory).LoginAsync("nobody@example.com", "Wrong-Password-1")),
+            ("GET /api/users (anonymous)", await factory.CreateClient().GetAsync("/api/users")),
+            ("GET /api/nothing-here", await factory.CreateClient().GetAsync("/api/nothing-here")),
+            ("GET /healthz", await factory.CreateClient().GetAsync("/healthz")),
+            ("GET /account", await admin.GetAsync("/account")),
+            ("GET /login", await factory.CreateClient().GetAsync("/login")),
+        };
+
+        Assert.Equal(HttpStatusCode.Created, answers[0].Answer.StatusCode);
+        foreach (var (what, answer) in answers)
+        {
+            Assert.True(answer.Headers.CacheControl?.NoStore == true, $"{what} answered {(int)answer.StatusCode} with Cache-Control '{answer.Headers.CacheControl}'");
+        }
+    }
+
+    [Fact]
     public async Task Hsts_is_sent_over_https()
     {
         var https = factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { BaseAddress = new Uri("https://localhost") });

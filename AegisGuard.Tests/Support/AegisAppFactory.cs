@@ -3,7 +3,9 @@ using AegisGuard.Orgs;
 using AegisGuard.Storage.Metadata;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace AegisGuard.Tests.Support;
 
@@ -30,11 +32,23 @@ public sealed class AegisAppFactory : WebApplicationFactory<Program>
 
     public string DataDir => directory.Path;
 
+    /// <summary>A clock for the whole app (e.g. a FakeTimeProvider to move time), or null for the system clock.</summary>
+    public TimeProvider? Time { get; init; }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         foreach (var (key, value) in settings)
         {
             builder.UseSetting(key, value);
+        }
+
+        if (Time is { } time)
+        {
+            builder.ConfigureTestServices(services =>
+            {
+                services.RemoveAll<TimeProvider>();
+                services.AddSingleton(time);
+            });
         }
     }
 

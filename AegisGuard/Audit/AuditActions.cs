@@ -27,6 +27,11 @@ public static class AuditActions
     public const string DamagedFileRelisted = "storage.file_relisted";
     public const string DamagedFileAccepted = "storage.file_accepted";
 
+    // Sign-in, sessions and lockout (issue #8, accounts).
+    public const string Unlocked = "auth.unlocked";
+    public const string SessionRevoked = "auth.session_revoked";
+    public const string OtherSessionsRevoked = "auth.other_sessions_revoked";
+
     /// <summary>Outcomes.</summary>
     public static class Outcomes
     {

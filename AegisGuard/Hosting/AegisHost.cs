@@ -28,6 +28,11 @@ public static class AegisHost
             ContentRootPath = contentRootGiven ? null : AppContext.BaseDirectory,
         });
         DataDirResolver.AddDataDirSources(builder.Configuration, args);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false; // no product banner for scanners
+            kestrel.ConfigureEndpointDefaults(listen => listen.UseRejectionHeaders());
+        });
 
         builder.Services.AddOptions<AegisOptions>()
             .BindConfiguration(AegisOptions.Section)

@@ -24,8 +24,10 @@ public static class AuthApi
         auth.MapPost("/login", Login)
             .WithSummary("Sign in; sets the session cookies")
             .WithDescription("Body {email, password, totp?, org?}. 200 with the session (and csrf_token); 401 problem with error invalid_credentials " +
-                             "(same answer for unknown e-mail and wrong password), mfa_required or mfa_invalid; 429 with Retry-After when the account " +
-                             "is locked (error account_locked) or the address tried too often (too_many_attempts). With must_change_password only " +
+                             "(same answer for unknown e-mail and wrong password), mfa_required or mfa_invalid; 429 with Retry-After when this address " +
+                             "failed too often for this account or the account is locked (error account_locked), or the address failed too often " +
+                             "overall (too_many_attempts, a short growing delay). A browser that signed in to the account before (aegis_device " +
+                             "cookie) is not held back by either. With must_change_password only " +
                              "POST /api/auth/password, /me and /logout work until the password is changed.")
             .AllowAnonymous()
             .WithMetadata(new SkipCsrfCheckAttribute())
@@ -36,7 +38,8 @@ public static class AuthApi
         auth.MapPost("/refresh", Refresh)
             .WithSummary("Rotate the refresh token and issue a new access token")
             .WithDescription("Uses the aegis_refresh cookie. Presenting an already-used refresh token revokes its whole family (every session " +
-                             "descending from that sign-in ends) and is audited as auth.refresh_reuse.")
+                             "descending from that sign-in ends) and is audited as auth.refresh_reuse — except the token exchanged last, within " +
+                             "Aegis:Security:RefreshReuseInterval (30 s) of its exchange: two tabs refreshing at once both get a session.")
             .AllowAnonymous()
             .WithMetadata(new SkipCsrfCheckAttribute())
             .Produces<SessionInfo>()
@@ -95,6 +98,7 @@ public static class AuthApi
             .RequireAuthorization(Permissions.OwnSettings)
             .Produces(StatusCodes.Status204NoContent)
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
+        routes.MapOwnSessionsApi();
         return routes;
     }
 
@@ -129,12 +133,12 @@ public static class AuthApi
                 return IdentityProblems.Unauthorized("The MFA code is wrong, expired or already used.", "mfa_invalid");
             case LoginStatus.AccountLocked:
                 return IdentityProblems.TooManyRequests(http, result.RetryAfter ?? TimeSpan.FromMinutes(1),
-                    "Too many failed sign-ins for this account: it is locked for a while. Try again later.", "account_locked");
+                    "Too many failed sign-ins for this account from here. Try again later, or from a browser you signed in with before.", "account_locked");
             case LoginStatus.AddressNotAllowed:
                 return IdentityProblems.Forbidden("Your address is not in this organisation's IP allowlist.", "ip_not_allowed");
             case LoginStatus.Throttled:
                 return IdentityProblems.TooManyRequests(http, result.RetryAfter ?? TimeSpan.FromMinutes(1),
-                    "Too many failed sign-ins from your address. Try again later.", "too_many_attempts");
+                    "Too many failed sign-ins from your address: wait the seconds in Retry-After before the next attempt.", "too_many_attempts");
             default:
                 return IdentityProblems.InvalidCredentials();
         }

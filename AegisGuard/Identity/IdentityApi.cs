@@ -12,6 +12,7 @@ public static class IdentityApi
     {
         routes.MapAuthApi();
         routes.MapUsersApi();
+        routes.MapUserLockoutApi();
         routes.MapApiKeysApi();
         routes.MapOrgSettingsApi();
         routes.MapAuditApi();

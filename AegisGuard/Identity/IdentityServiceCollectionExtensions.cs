@@ -57,11 +57,13 @@ public static class IdentityServiceCollectionExtensions
         services.AddSingleton<PasswordHasher>();
         services.AddSingleton<TotpAuthenticator>();
         services.AddSingleton<LoginThrottle>();
+        services.AddSingleton<KnownDevices>();
         services.AddSingleton<AccessTokenIssuer>();
         services.AddSingleton<SessionService>();
         services.AddSingleton<LoginService>();
         services.AddSingleton<MfaService>();
         services.AddSingleton<UserService>();
+        services.AddSingleton<SignInLockouts>();
 
         services.AddAuthentication(DefaultScheme)
             .AddPolicyScheme(DefaultScheme, "User session or API key", options => options.ForwardDefaultSelector = http =>

@@ -7,7 +7,10 @@ namespace AegisGuard.Identity;
 /// <summary>
 /// Security headers on every response (set when the response starts, so error pages carry them too): a strict
 /// Content-Security-Policy without 'unsafe-inline' for scripts, frame-ancestors 'none' + X-Frame-Options DENY,
-/// nosniff, a referrer policy, and HSTS over HTTPS. The API reference at /docs boots from an inline module
+/// nosniff, a referrer policy, HSTS over HTTPS, and <c>Cache-Control: no-store</c> on every /api answer and every JSON
+/// or HTML one (they carry secrets — a new key, a session, recovery codes — that no browser or proxy cache may keep).
+/// Kestrel's own refusals of unparsable requests never reach this middleware: <see cref="KestrelRejectionHeaders"/>
+/// gives them the same headers. The API reference at /docs boots from an inline module
 /// script that Scalar generates; instead of opening 'unsafe-inline' it gets the SHA-256 hashes of exactly the
 /// inline scripts of the page being served.
 /// </summary>
@@ -17,7 +20,19 @@ public static partial class SecurityHeaders
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; " +
         "object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
 
+    public const string NoStore = "no-store";
+
     private const string DocsPrefix = "/docs";
+
+    /// <summary>The headers every answer carries (besides the CSP, HSTS over HTTPS, and no-store where it applies).</summary>
+    public static readonly IReadOnlyList<KeyValuePair<string, string>> Fixed =
+    [
+        new("X-Content-Type-Options", "nosniff"),
+        new("X-Frame-Options", "DENY"),
+        new("Referrer-Policy", "strict-origin-when-cross-origin"),
+        new("Cross-Origin-Opener-Policy", "same-origin"),
+        new("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
+    ];
 
     public static IApplicationBuilder UseAegisSecurityHeaders(this IApplicationBuilder app)
     {
@@ -27,11 +42,17 @@ public static partial class SecurityHeaders
             {
                 var headers = http.Response.Headers;
                 headers.TryAdd("Content-Security-Policy", ContentSecurityPolicy);
-                headers.XContentTypeOptions = "nosniff";
-                headers.XFrameOptions = "DENY";
-                headers.TryAdd("Referrer-Policy", "strict-origin-when-cross-origin");
-                headers.TryAdd("Cross-Origin-Opener-Policy", "same-origin");
-                headers.TryAdd("Permissions-Policy", "camera=(), microphone=(), geolocation=()");
+                foreach (var (name, value) in Fixed)
+                {
+                    headers[name] = value;
+                }
+
+                if (MustNotBeStored(http))
+                {
+                    headers.CacheControl = NoStore;
+                    headers.Pragma = "no-cache"; // HTTP/1.0 caches
+                }
+
                 if (http.Request.IsHttps)
                 {
                     headers.StrictTransportSecurity = "max-age=31536000; includeSubDomains";
@@ -49,6 +70,19 @@ public static partial class SecurityHeaders
             await next(http);
         });
         return app;
+    }
+
+    private static bool MustNotBeStored(HttpContext http)
+    {
+        if (http.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        string? type = http.Response.ContentType;
+        return type is not null && (type.StartsWith("application/json", StringComparison.OrdinalIgnoreCase) ||
+                                    type.StartsWith("application/problem+json", StringComparison.OrdinalIgnoreCase) ||
+                                    type.StartsWith("text/html", StringComparison.OrdinalIgnoreCase));
     }
 
     private static async Task ServeDocsWithScriptHashesAsync(HttpContext http, RequestDelegate next)

@@ -20,19 +20,48 @@ public sealed class SecurityOptions
     /// <summary>Lifetime of a refresh token (each refresh issues a new one with a fresh lifetime).</summary>
     public TimeSpan RefreshTokenLifetime { get; set; } = TimeSpan.FromDays(7);
 
-    /// <summary>Failed sign-ins in a row that lock an account.</summary>
+    /// <summary>
+    /// Within this interval the refresh token just exchanged may be exchanged again (two tabs refreshing with the same
+    /// cookie); after it, or for an older token, presenting a used token is a replay and revokes the family. Zero: never.
+    /// </summary>
+    public TimeSpan RefreshReuseInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Failed sign-ins in a row from one address on one account before that address must wait
+    /// <see cref="LockoutDuration"/> for that account. Other addresses and known devices are not affected.
+    /// </summary>
     [Range(1, 1000)]
     public int LockoutThreshold { get; set; } = 5;
 
-    /// <summary>How long a locked account stays locked.</summary>
+    /// <summary>How long an address stays blocked for an account, and how long an account-wide lock lasts.</summary>
     public TimeSpan LockoutDuration { get; set; } = TimeSpan.FromMinutes(15);
 
-    /// <summary>Failed sign-ins from one address within <see cref="IpFailureWindow"/> before it gets 429.</summary>
+    /// <summary>
+    /// The last resort: failed sign-ins in a row on one account, from any addresses, before the account locks for
+    /// every browser except known devices (a device cookie from an earlier successful sign-in).
+    /// </summary>
+    [Range(1, 100_000)]
+    public int AccountLockoutThreshold { get; set; } = 50;
+
+    /// <summary>
+    /// Failed sign-ins from one address within <see cref="IpFailureWindow"/> after which each attempt from it must wait
+    /// a delay that doubles with every further failure (1 s, 2 s, 4 s … up to <see cref="IpMaxDelay"/>), then 429.
+    /// Known devices are not delayed.
+    /// </summary>
     [Range(1, 100_000)]
     public int IpFailureLimit { get; set; } = 20;
 
     /// <summary>The sliding window of <see cref="IpFailureLimit"/>.</summary>
     public TimeSpan IpFailureWindow { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>The longest delay an address over <see cref="IpFailureLimit"/> must wait between attempts.</summary>
+    public TimeSpan IpMaxDelay { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// How long the known-device cookie set after a successful sign-in lets that browser past the account's throttles.
+    /// A device with <see cref="LockoutThreshold"/> failures within <see cref="LockoutDuration"/> loses that pass.
+    /// </summary>
+    public TimeSpan DeviceCookieLifetime { get; set; } = TimeSpan.FromDays(180);
 
     /// <summary>How long a rotated API key's old secret keeps working.</summary>
     public TimeSpan KeyRotationGrace { get; set; } = TimeSpan.FromHours(1);

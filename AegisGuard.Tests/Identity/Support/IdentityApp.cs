@@ -18,12 +18,15 @@ public static class IdentityApp
     public const string AdminPassword = "Quiet-Harbor-Lamp-58";
     public const string UserPassword = "Brisk-Meadow-Tide-73";
 
-    public static AegisAppFactory NewFactory(IDictionary<string, string?>? settings = null)
+    public static AegisAppFactory NewFactory(IDictionary<string, string?>? settings = null, TimeProvider? time = null)
     {
         var all = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>());
         all.TryAdd("Aegis:Security:TrustedProxies:0", "127.0.0.1/32");
-        return new AegisAppFactory(all);
+        return new AegisAppFactory(all) { Time = time };
     }
+
+    /// <summary>A fake clock starting now (JWTs, refresh tokens and throttles all follow it), moved by the test.</summary>
+    public static Microsoft.Extensions.Time.Testing.FakeTimeProvider Clock() => new(DateTimeOffset.UtcNow);
 
     /// <summary>The first admin, signed in, with the forced password change done.</summary>
     public static async Task<SessionClient> AdminAsync(WebApplicationFactory<Program> factory, string? forwardedFor = null)

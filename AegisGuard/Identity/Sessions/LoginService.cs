@@ -9,7 +9,8 @@ using AegisGuard.Storage.Metadata;
 namespace AegisGuard.Identity.Sessions;
 
 /// <summary>
-/// Checks a sign-in: address throttle → account lockout → password (against a dummy hash for unknown e-mails, so
+/// Checks a sign-in: throttles (address delay, address+account block, account lock — all skipped for a known device,
+/// see <see cref="LoginThrottle"/> and <see cref="KnownDevices"/>) → password (against a dummy hash for unknown e-mails, so
 /// timing tells nothing) → membership → MFA (TOTP without replay, or a one-time recovery code) → the org's IP
 /// allowlist (checked last, so it tells nothing to someone without the password). Upgrades the hash
 /// when its parameters are outdated. Audits successes, failures and lockouts. Issuing the session is left to
@@ -21,6 +22,7 @@ public sealed class LoginService(
     TotpAuthenticator totp,
     SecretProtector protector,
     LoginThrottle throttle,
+    KnownDevices devices,
     ClientIpResolver ips,
     OrgDirectory orgs,
     AuditLog audit)
@@ -36,7 +38,11 @@ public sealed class LoginService(
             email = email[..320];
         }
 
-        if (throttle.AddressBlockedFor(ip) is { } wait)
+        // A browser that signed in to this account before passes its throttles: they exist to stop guessing from
+        // elsewhere, and must not let that guessing lock the owner out.
+        string? device = email.Length == 0 ? null : devices.DeviceFor(http, email);
+        bool knownDevice = device is not null && throttle.DeviceTrusted(device);
+        if (!knownDevice && throttle.AddressBlockedFor(ip) is { } wait)
         {
             audit.Record(http, AuditActions.LoginFailed, AuditActions.Outcomes.Denied, null, email, new { reason = "address_throttled" }, actor: email);
             return new LoginResult(LoginStatus.Throttled, RetryAfter: wait);
@@ -45,7 +51,7 @@ public sealed class LoginService(
         var user = email.Length == 0 ? null : store.FindUserByEmail(email);
         var memberships = user is null ? [] : store.ListMembershipsOfUser(user.Id);
         int? auditOrg = memberships.Count > 0 ? memberships[0].OrgId : null;
-        if (throttle.AccountLockedFor(email) is { } locked)
+        if (!knownDevice && (throttle.PairBlockedFor(email, ip) ?? throttle.AccountLockedFor(email)) is { } locked)
         {
             audit.Record(http, AuditActions.LoginFailed, AuditActions.Outcomes.Denied, auditOrg, email, new { reason = "account_locked" }, actor: email);
             return new LoginResult(LoginStatus.AccountLocked, RetryAfter: locked);
@@ -54,18 +60,18 @@ public sealed class LoginService(
         if (user is null)
         {
             hasher.VerifyDummy(password);
-            return Fail(http, email, ip, auditOrg, "invalid_credentials", LoginStatus.InvalidCredentials);
+            return Fail(http, email, ip, device, knownDevice, auditOrg, "invalid_credentials", LoginStatus.InvalidCredentials);
         }
 
         var verification = hasher.Verify(password, user.PasswordHash);
         if (!verification.Succeeded)
         {
-            return Fail(http, email, ip, auditOrg, "invalid_credentials", LoginStatus.InvalidCredentials);
+            return Fail(http, email, ip, device, knownDevice, auditOrg, "invalid_credentials", LoginStatus.InvalidCredentials);
         }
 
         if (memberships.Count == 0)
         {
-            return Fail(http, email, ip, auditOrg, "no_membership", LoginStatus.InvalidCredentials);
+            return Fail(http, email, ip, device, knownDevice, auditOrg, "no_membership", LoginStatus.InvalidCredentials);
         }
 
         bool usedRecoveryCode = false;
@@ -81,7 +87,7 @@ public sealed class LoginService(
                 usedRecoveryCode = store.UseRecoveryCode(user.Id, RecoveryCodes.Hash(code));
                 if (!usedRecoveryCode)
                 {
-                    return Fail(http, email, ip, auditOrg, "mfa_invalid", LoginStatus.MfaInvalid);
+                    return Fail(http, email, ip, device, knownDevice, auditOrg, "mfa_invalid", LoginStatus.MfaInvalid);
                 }
             }
             else
@@ -89,7 +95,7 @@ public sealed class LoginService(
                 long? step = totp.Match(protector.UnprotectTotpSecret(user.MfaSecretProtected!), code);
                 if (step is null || !store.AdvanceMfaStep(user.Id, step.Value))
                 {
-                    return Fail(http, email, ip, auditOrg, "mfa_invalid", LoginStatus.MfaInvalid);
+                    return Fail(http, email, ip, device, knownDevice, auditOrg, "mfa_invalid", LoginStatus.MfaInvalid);
                 }
             }
         }
@@ -106,7 +112,8 @@ public sealed class LoginService(
             store.SetPasswordHash(user.Id, hasher.Hash(password), user.MustChangePassword, changedByUser: false);
         }
 
-        throttle.RecordSuccess(email);
+        throttle.RecordSuccess(email, ip);
+        devices.Remember(http, user.Email);
         if (usedRecoveryCode)
         {
             audit.Record(http, AuditActions.RecoveryCodeUsed, AuditActions.Outcomes.Success, membership.OrgId, user.Email,
@@ -118,14 +125,25 @@ public sealed class LoginService(
         return new LoginResult(LoginStatus.Success, user, membership);
     }
 
-    private LoginResult Fail(HttpContext http, string email, IPAddress ip, int? orgId, string reason, LoginStatus status)
+    private LoginResult Fail(HttpContext http, string email, IPAddress ip, string? device, bool knownDevice, int? orgId, string reason, LoginStatus status)
     {
-        bool lockedNow = throttle.RecordFailure(email, ip);
-        audit.Record(http, AuditActions.LoginFailed, AuditActions.Outcomes.Failure, orgId, email, new { reason }, actor: email);
-        if (lockedNow)
+        var outcome = throttle.RecordFailure(email, ip, device);
+        audit.Record(http, AuditActions.LoginFailed, AuditActions.Outcomes.Failure, orgId, email, new { reason, known_device = knownDevice }, actor: email);
+        if (outcome.PairBlockedNow)
         {
-            audit.Record(http, AuditActions.Locked, AuditActions.Outcomes.Denied, orgId, email, new { reason = "too_many_failures" }, actor: email);
-            return new LoginResult(LoginStatus.AccountLocked, RetryAfter: throttle.AccountLockedFor(email));
+            audit.Record(http, AuditActions.Locked, AuditActions.Outcomes.Denied, orgId, email,
+                new { reason = "too_many_failures", scope = "address", address = ip.ToString() }, actor: email);
+        }
+
+        if (outcome.AccountLockedNow)
+        {
+            audit.Record(http, AuditActions.Locked, AuditActions.Outcomes.Denied, orgId, email,
+                new { reason = "too_many_failures", scope = "account", failures = outcome.AccountFailures }, actor: email);
+        }
+
+        if (!knownDevice && (outcome.PairBlockedNow || outcome.AccountLockedNow))
+        {
+            return new LoginResult(LoginStatus.AccountLocked, RetryAfter: throttle.PairBlockedFor(email, ip) ?? throttle.AccountLockedFor(email));
         }
 
         return new LoginResult(status);

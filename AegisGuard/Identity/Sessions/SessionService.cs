@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using AegisGuard.Audit;
+using AegisGuard.Identity.Network;
 using AegisGuard.Orgs;
 using AegisGuard.Storage.Metadata;
 using Microsoft.AspNetCore.WebUtilities;
@@ -12,7 +13,8 @@ namespace AegisGuard.Identity.Sessions;
 /// <summary>
 /// Browser sessions: signing in sets the access JWT and a refresh token as cookies; refreshing rotates the refresh
 /// token (a used token presented again revokes its whole family — thief and victim are both signed out — and is
-/// audited); signing out revokes the family. Razor PageModels call this directly, the JSON API through
+/// audited, except for the token just exchanged within <see cref="SecurityOptions.RefreshReuseInterval"/>: two tabs
+/// that refresh with the same cookie both get a session, as with Auth0's and Okta's reuse interval); signing out revokes the family. Razor PageModels call this directly, the JSON API through
 /// <see cref="AuthApi"/>. Every (re)issue reads the user, membership and org afresh, so a changed role, a removed
 /// member or a new MFA requirement applies at the next refresh at the latest.
 /// </summary>
@@ -21,9 +23,11 @@ public sealed class SessionService(
     AccessTokenIssuer tokens,
     OrgDirectory orgs,
     AuditLog audit,
+    ClientIpResolver ips,
     TimeProvider time,
     IOptions<SecurityOptions> options)
 {
+    private const int MaxUserAgent = 300;
     private static readonly TimeSpan PurgeEvery = TimeSpan.FromHours(1);
     private long nextPurgeTicks;
 
@@ -36,7 +40,11 @@ public sealed class SessionService(
         PurgeExpiredTokens();
         string family = Guid.NewGuid().ToString("N");
         var grant = Grant(user, membership, family);
-        IssueRefreshToken(http, grant, previousHash: null);
+        IssueRefreshToken(http, grant, r =>
+        {
+            store.InsertRefreshToken(r);
+            return true;
+        });
         IssueAccessToken(http, grant);
         return grant;
     }
@@ -102,7 +110,11 @@ public sealed class SessionService(
             return RefreshOutcome.Invalid;
         }
 
-        if (row.UsedAt is not null)
+        // A used token is a replay unless it is the family's latest rotation and was exchanged within the reuse
+        // interval (another tab, or a retried request, holding the same cookie).
+        var interval = options.Value.RefreshReuseInterval;
+        bool alreadyUsed = row.UsedAt is not null;
+        if (alreadyUsed && (interval <= TimeSpan.Zero || row.RevokedAt is not null || row.UsedAt < now - interval))
         {
             return Reused(http, row, now);
         }
@@ -121,9 +133,16 @@ public sealed class SessionService(
         }
 
         var next = Grant(user, membership, row.FamilyId);
-        if (!IssueRefreshToken(http, next, hash))
+        bool issued = !alreadyUsed && IssueRefreshToken(http, next, r => store.RotateRefreshToken(hash, r with { ParentHash = hash }, now));
+        if (!issued && interval > TimeSpan.Zero)
         {
-            return Reused(http, row, now); // another request used it first: treat as reuse, as a replay would be
+            // Used before this request read it, or by a request running beside this one: the same reuse-interval rule.
+            issued = IssueRefreshToken(http, next, r => store.ReissueWithinReuseInterval(hash, r with { ParentHash = hash }, now - interval));
+        }
+
+        if (!issued)
+        {
+            return Reused(http, row, now);
         }
 
         IssueAccessToken(http, next);
@@ -171,10 +190,11 @@ public sealed class SessionService(
         http.Response.Cookies.Append(SessionCookies.Access, token, SessionCookies.Options(http, expires));
     }
 
-    private bool IssueRefreshToken(HttpContext http, SessionGrant grant, string? previousHash)
+    private bool IssueRefreshToken(HttpContext http, SessionGrant grant, Func<RefreshTokenRow, bool> save)
     {
         string token = WebEncoders.Base64UrlEncode(RandomNumberGenerator.GetBytes(32));
         var now = time.GetUtcNow().UtcDateTime;
+        string agent = http.Request.Headers.UserAgent.ToString();
         var row = new RefreshTokenRow
         {
             TokenHash = HashToken(token),
@@ -183,12 +203,10 @@ public sealed class SessionService(
             OrgId = grant.OrgId,
             CreatedAt = now,
             ExpiresAt = now + options.Value.RefreshTokenLifetime,
+            Ip = ips.Resolve(http).ToString(),
+            UserAgent = agent.Length == 0 ? null : agent[..Math.Min(agent.Length, MaxUserAgent)],
         };
-        if (previousHash is null)
-        {
-            store.InsertRefreshToken(row);
-        }
-        else if (!store.RotateRefreshToken(previousHash, row, now))
+        if (!save(row))
         {
             return false;
         }

@@ -41,6 +41,9 @@ public sealed class IndexModel(
     /// <summary>Which form the errors in ModelState belong to (password or mfa), so it is shown open.</summary>
     public string? FailedForm { get; private set; }
 
+    /// <summary>The user's active sessions, the current one marked.</summary>
+    public IReadOnlyList<OwnSessionsApi.OwnSession> Sessions { get; private set; } = [];
+
     public IReadOnlyList<string> GrantedPermissions => [.. Permissions.All.Where(User.HasPermission)];
 
     public IActionResult OnGet() => Load() ? Page() : Forbid();
@@ -107,6 +110,40 @@ public sealed class IndexModel(
         return LocalRedirect("/account");
     }
 
+    public IActionResult OnPostRevokeSession(string? id)
+    {
+        if (AuthApi.SessionOf(User) is not { } session)
+        {
+            return Forbid();
+        }
+
+        if (string.IsNullOrEmpty(id) || id == session.FamilyId || id.Length > 64 ||
+            !store.RevokeSessionOfUser(session.UserId, id, time.GetUtcNow().UtcDateTime))
+        {
+            TempData[FlashMessageTagHelper.Error] = "That session has already ended.";
+            return LocalRedirect("/account#sessions");
+        }
+
+        audit.Record(HttpContext, AuditActions.SessionRevoked, AuditActions.Outcomes.Success, session.OrgId, session.Email, new { session = id, current = false });
+        TempData[FlashMessageTagHelper.Success] = "That session was signed out.";
+        return LocalRedirect("/account#sessions");
+    }
+
+    public IActionResult OnPostRevokeOtherSessions()
+    {
+        if (AuthApi.SessionOf(User) is not { } session)
+        {
+            return Forbid();
+        }
+
+        var now = time.GetUtcNow().UtcDateTime;
+        int others = store.ListActiveSessions(session.UserId, now).Count(s => s.FamilyId != session.FamilyId);
+        store.RevokeRefreshTokensOfUser(session.UserId, session.FamilyId, now);
+        audit.Record(HttpContext, AuditActions.OtherSessionsRevoked, AuditActions.Outcomes.Success, session.OrgId, session.Email, new { sessions = others });
+        TempData[FlashMessageTagHelper.Success] = others == 1 ? "1 other session was signed out." : $"{others} other sessions were signed out.";
+        return LocalRedirect("/account#sessions");
+    }
+
     public IActionResult OnPostSwitchOrg(string? org, string? returnUrl)
     {
         if (AuthApi.SessionOf(User) is not { } session)
@@ -145,6 +182,7 @@ public sealed class IndexModel(
         Role = Memberships.FirstOrDefault(m => m.OrgId == ActiveOrgId)?.Role ?? "";
         RecoveryCodesLeft = account.MfaEnabled ? store.CountRecoveryCodes(userId) : 0;
         OrgRequiresMfa = orgs.Find(ActiveOrgId)?.RequireMfa == true;
+        Sessions = AuthApi.SessionOf(User) is { } session ? OwnSessionsApi.Describe(store, time, session) : [];
         return true;
     }
 }

@@ -13,14 +13,18 @@ namespace AegisGuard.Pages.Admin;
 /// Members of the org (<c>/admin/users</c>, permission users.manage): add a person with a role (a new account gets a
 /// temporary password, shown once in the answer to that POST — never stored or put in a redirect — and must choose its
 /// own at first sign-in), change a role, remove a member. The rules are <see cref="UserService"/>'s, shared with
-/// <c>/api/users</c>: the org is the caller's, only an OWNER makes or unmakes owners, the last OWNER stays.
+/// <c>/api/users</c>: the org is the caller's, only an OWNER makes or unmakes owners, the last OWNER stays. Members whose
+/// sign-in is locked or throttled show it with the end time and an Unlock button (<see cref="SignInLockouts"/>).
 /// </summary>
 [Authorize(Policy = Permissions.UsersManage)]
-public sealed class UsersModel(MetadataStore store, UserService users, CurrentOrg currentOrg, TimeProvider time) : PageModel
+public sealed class UsersModel(MetadataStore store, UserService users, SignInLockouts lockouts, CurrentOrg currentOrg, TimeProvider time) : PageModel
 {
     public Org Org { get; private set; } = null!;
 
     public IReadOnlyList<MembershipRow> Members { get; private set; } = [];
+
+    /// <summary>Members whose sign-in is locked or throttled now, by user id.</summary>
+    public IReadOnlyDictionary<long, LoginBlock> Lockouts { get; private set; } = new Dictionary<long, LoginBlock>();
 
     /// <summary>The person just added (with the one-time temporary password when a new account was made).</summary>
     public UserCreation? Added { get; private set; }
@@ -126,6 +130,19 @@ public sealed class UsersModel(MetadataStore store, UserService users, CurrentOr
         return Page();
     }
 
+    public IActionResult OnPostUnlock(long id)
+    {
+        if (lockouts.Unlock(HttpContext, id) is not { } member)
+        {
+            Error = Refusal(MemberChange.NotFound, null);
+            Load();
+            return Page();
+        }
+
+        TempData[FlashMessageTagHelper.Success] = $"{member.Email} can sign in again from anywhere.";
+        return LocalRedirect("/admin/users");
+    }
+
     private static string Refusal(MemberChange outcome, string? detail) => detail ?? outcome switch
     {
         MemberChange.OwnerRequired => "Only an OWNER can grant, take away or remove the OWNER role.",
@@ -137,5 +154,6 @@ public sealed class UsersModel(MetadataStore store, UserService users, CurrentOr
     {
         Org = currentOrg.For(User);
         Members = store.ListMembers(Org.Id);
+        Lockouts = lockouts.InOrg(Org.Id);
     }
 }
