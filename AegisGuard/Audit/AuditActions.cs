@@ -27,6 +27,17 @@ public static class AuditActions
     public const string DamagedFileRelisted = "storage.file_relisted";
     public const string DamagedFileAccepted = "storage.file_accepted";
 
+    // Audit of refused requests and of the audit anchor (issue #8, audit). Refusals are aggregated per minute by
+    // RefusalAudit: one entry per (org or instance, actor, address, action, reason) with a count in its details.
+    public const string CsrfRejected = "refused.csrf";
+    public const string AccessDenied = "refused.forbidden";
+    public const string TokenRejected = "refused.token";
+    public const string CrossOrgProbe = "refused.cross_org_probe";
+    public const string ApiKeyRejected = "refused.api_key";
+    public const string SignatureRejected = "refused.signature";
+    public const string RefusalsOverflow = "refused.overflow";
+    public const string Reanchored = "audit.reanchored";
+
     /// <summary>Outcomes.</summary>
     public static class Outcomes
     {
