@@ -31,38 +31,54 @@ public sealed partial class MetadataStore
     {
         lock (auditWriter)
         {
-            bool anchorExists = auditAnchor.Exists;
-            long tip = AuditTipSeq();
-            if (!anchorExists && tip == 0)
+            try
             {
-                auditAnchor.CreateEmpty();
-                return new AuditVerification(true, 0, null, null, AuditChain.Genesis);
+                return CheckAuditFromCheckpoint();
             }
-
-            long from = 1;
-            string? prevHash = null;
-            if (ReadCheckpoint() is { } checkpoint && checkpoint.Seq <= tip &&
-                string.Equals(HashAt(checkpoint.Seq), checkpoint.Hash, StringComparison.Ordinal))
+            catch (SqliteException ex) when (Sqlite.SqliteDatabase.IsDamage(ex))
             {
-                from = checkpoint.Seq + 1;
-                prevHash = checkpoint.Hash;
+                // Damage in the large tables is the background check's to report (metadata, not ready): start anyway,
+                // but the chain cannot be shown intact, so the anchor freezes.
+                string problem = $"the audit log cannot be read (SQLite: {ex.Message.TrimEnd('.')})";
+                ReportAnchorProblem(problem);
+                return new AuditVerification(false, 0, null, problem, AuditChain.Genesis);
             }
-
-            var result = VerifyReadable(ReadAuditChain(from), auditAnchor.ReadTail(), anchorExists, from, prevHash, tailOnly: true);
-            if (result.Intact)
-            {
-                WriteCheckpoint(new AuditHead(from - 1 + result.EntriesChecked, result.HeadHash));
-                ClearAnchorProblem();
-            }
-            else
-            {
-                ReportAnchorProblem(result.FirstBrokenSeq is { } seq
-                    ? string.Create(CultureInfo.InvariantCulture, $"the audit log is broken at entry {seq}: {result.Problem}")
-                    : $"the audit log is broken: {result.Problem}");
-            }
-
-            return result;
         }
+    }
+
+    private AuditVerification CheckAuditFromCheckpoint()
+    {
+        bool anchorExists = auditAnchor.Exists;
+        long tip = AuditTipSeq();
+        if (!anchorExists && tip == 0)
+        {
+            auditAnchor.CreateEmpty();
+            return new AuditVerification(true, 0, null, null, AuditChain.Genesis);
+        }
+
+        long from = 1;
+        string? prevHash = null;
+        if (ReadCheckpoint() is { } checkpoint && checkpoint.Seq <= tip &&
+            string.Equals(HashAt(checkpoint.Seq), checkpoint.Hash, StringComparison.Ordinal))
+        {
+            from = checkpoint.Seq + 1;
+            prevHash = checkpoint.Hash;
+        }
+
+        var result = VerifyReadable(ReadAuditChain(from), auditAnchor.ReadTail(), anchorExists, from, prevHash, tailOnly: true);
+        if (result.Intact)
+        {
+            WriteCheckpoint(new AuditHead(from - 1 + result.EntriesChecked, result.HeadHash));
+            ClearAnchorProblem();
+        }
+        else
+        {
+            ReportAnchorProblem(result.FirstBrokenSeq is { } seq
+                ? string.Create(CultureInfo.InvariantCulture, $"the audit log is broken at entry {seq}: {result.Problem}")
+                : $"the audit log is broken: {result.Problem}");
+        }
+
+        return result;
     }
 
     /// <summary>
