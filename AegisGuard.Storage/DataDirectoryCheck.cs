@@ -63,7 +63,7 @@ public static class DataDirectoryCheck
     }
 
     /// <summary>
-    /// Why the directory counts as already used (the instance marker, manifest.db, Parquet files, ingest log segments or
+    /// Why the directory counts as already used (the instance marker, the audit head log, manifest.db, Parquet files, ingest log segments or
     /// a key ring), or null when it looks new.
     /// </summary>
     public static string? FindEvidenceOfUse(DataDirectory data)
@@ -72,6 +72,12 @@ public static class DataDirectoryCheck
         if (File.Exists(data.InstanceFile))
         {
             return "instance.json exists";
+        }
+
+        string anchor = Path.Combine(data.Root, Metadata.AuditAnchor.FileName);
+        if (File.Exists(anchor) && new FileInfo(anchor).Length > 0)
+        {
+            return "audit.head records the audit log's history";
         }
 
         if (File.Exists(data.ManifestDb))

@@ -52,11 +52,60 @@ public static class AuditChain
     /// Walks <paramref name="entries"/> (in sequence order) and reports the first one that breaks the chain; then
     /// checks <paramref name="anchor"/>, the head recorded outside the database (null: no anchor file).
     /// </summary>
-    public static AuditVerification Verify(IEnumerable<AuditEntry> entries, AuditHead? anchor = null)
+    public static AuditVerification Verify(IEnumerable<AuditEntry> entries, AuditHead? anchor = null) =>
+        Verify(entries, anchor is null ? [] : [new AuditHeadRecord(1, anchor.Seq, anchor.Hash, -1, string.Empty, false)], anchorExists: anchor is not null);
+
+    /// <summary>
+    /// Walks <paramref name="entries"/> from <paramref name="fromSeq"/> (whose predecessor's hash is
+    /// <paramref name="fromPrevHash"/>) and the head log <paramref name="heads"/> (enumerated twice) together: every entry
+    /// must follow its predecessor and match its hash; the head log must be a chain of its own (each record names the
+    /// one before it); and every head recorded since the last re-anchoring must be in <paramref name="entries"/> at its
+    /// place. With <paramref name="tailOnly"/> the first head record's predecessor is not checked (the fast start-up
+    /// check reads only the file's tail).
+    /// </summary>
+    public static AuditVerification Verify(IEnumerable<AuditEntry> entries, IEnumerable<AuditHeadRecord> heads, bool anchorExists,
+        long fromSeq = 1, string? fromPrevHash = null, bool tailOnly = false)
     {
         ArgumentNullException.ThrowIfNull(entries);
-        string previous = Genesis;
-        long expectedSeq = 1;
+        ArgumentNullException.ThrowIfNull(heads);
+        string previous = fromPrevHash ?? Genesis;
+
+        // Pass 1: the head log as a chain of its own; find where the operator last re-anchored.
+        AuditHeadRecord? before = null;
+        long index = 0;
+        long reanchorIndex = 0;
+        AuditHeadRecord? reanchor = null;
+        foreach (var head in heads)
+        {
+            index++;
+            string? problem = head.Seq < 0
+                ? "is unreadable"
+                : before is null
+                    ? head.PrevSeq == -1 || tailOnly || (head.PrevSeq == 0 && head.PrevHash == Genesis) ? null : "names a predecessor although it is the first line"
+                    : head.Seq <= before.Seq && !head.Reanchored
+                        ? string.Create(CultureInfo.InvariantCulture, $"goes back from entry {before.Seq} to entry {head.Seq}")
+                        : head.PrevSeq != before.Seq || !string.Equals(head.PrevHash, before.Hash, StringComparison.Ordinal)
+                            ? string.Create(CultureInfo.InvariantCulture, $"does not follow the line before it (it names entry {head.PrevSeq} as its predecessor, the line before records entry {before.Seq}): lines were removed or edited")
+                            : null;
+            if (problem is not null)
+            {
+                return new AuditVerification(false, 0, head.Seq < 0 ? null : head.Seq,
+                    string.Create(CultureInfo.InvariantCulture, $"line {head.Line} of the head log ({AuditAnchor.FileName}) {problem}"), previous);
+            }
+
+            if (head.Reanchored)
+            {
+                reanchorIndex = index;
+                reanchor = head;
+            }
+
+            before = head;
+        }
+
+        // Pass 2: the entries, and the heads recorded since the last re-anchoring, in step.
+        using var pending = heads.Skip((int)Math.Max(0, reanchorIndex - 1)).Where(h => h.Seq >= fromSeq).GetEnumerator();
+        bool hasPending = pending.MoveNext();
+        long expectedSeq = fromSeq;
         long checkedCount = 0;
         foreach (var entry in entries)
         {
@@ -83,33 +132,46 @@ public static class AuditChain
                     previous);
             }
 
-            if (anchor is not null && entry.Seq == anchor.Seq && !string.Equals(entry.Hash, anchor.Hash, StringComparison.Ordinal))
+            while (hasPending && pending.Current.Seq <= entry.Seq)
             {
-                return new AuditVerification(false, checkedCount, entry.Seq,
-                    string.Create(CultureInfo.InvariantCulture, $"entry {entry.Seq} is not the entry the head anchor ({AuditAnchor.FileName}) recorded: the chain was rebuilt from this entry on"),
-                    previous);
+                if (pending.Current.Seq == entry.Seq && !string.Equals(entry.Hash, pending.Current.Hash, StringComparison.Ordinal))
+                {
+                    return new AuditVerification(false, checkedCount, entry.Seq,
+                        string.Create(CultureInfo.InvariantCulture, $"entry {entry.Seq} is not the entry the head anchor ({AuditAnchor.FileName}, line {pending.Current.Line}) recorded: the chain was rebuilt from this entry on, or meta.db was replaced"),
+                        previous);
+                }
+
+                hasPending = pending.MoveNext();
             }
 
             previous = entry.Hash;
             expectedSeq++;
         }
 
-        if (anchor is null && checkedCount > 0)
+        long lastSeq = expectedSeq - 1;
+        if (!anchorExists && lastSeq > 0)
         {
             return new AuditVerification(false, checkedCount, null,
-                $"the head anchor ({AuditAnchor.FileName} beside meta.db) is missing, so deleting the newest entries could not be detected (the server writes it again at start-up)",
+                $"the head anchor ({AuditAnchor.FileName} beside meta.db) is missing, so deleting the newest entries cannot be ruled out",
                 previous);
         }
 
-        if (anchor is not null && (anchor.Seq < 0 || anchor.Seq > checkedCount))
+        if (anchorExists && before is null && lastSeq > 0)
         {
-            string what = anchor.Seq < 0
-                ? $"the head anchor ({AuditAnchor.FileName}) is unreadable"
-                : string.Create(CultureInfo.InvariantCulture, $"{(anchor.Seq == checkedCount + 1 ? $"entry {anchor.Seq} is" : $"entries {checkedCount + 1} to {anchor.Seq} are")} missing: the head anchor ({AuditAnchor.FileName}) records entry {anchor.Seq}, the log ends at {checkedCount} (the newest rows were deleted)");
-            return new AuditVerification(false, checkedCount, anchor.Seq < 0 ? null : checkedCount + 1, what, previous);
+            return new AuditVerification(false, checkedCount, null,
+                string.Create(CultureInfo.InvariantCulture, $"the head anchor ({AuditAnchor.FileName}) is empty, but meta.db holds {lastSeq} entries (its lines were removed)"),
+                previous);
         }
 
-        return new AuditVerification(true, checkedCount, null, null, previous);
+        if (hasPending)
+        {
+            long anchored = before!.Seq;
+            string what = string.Create(CultureInfo.InvariantCulture,
+                $"{(anchored == lastSeq + 1 ? $"entry {anchored} is" : $"entries {lastSeq + 1} to {anchored} are")} missing: the head anchor ({AuditAnchor.FileName}) records entry {anchored}, the log ends at {lastSeq} (the newest rows were deleted, or meta.db was replaced)");
+            return new AuditVerification(false, checkedCount, lastSeq + 1, what, previous);
+        }
+
+        return new AuditVerification(true, checkedCount, null, null, previous, reanchor?.Seq);
     }
 
     private static void WriteNullable(Utf8JsonWriter json, string? value)

@@ -6,6 +6,12 @@ public sealed record AuditQuery
     /// <summary>The org whose entries are read; always set (from the principal).</summary>
     public required int OrgId { get; init; }
 
+    /// <summary>
+    /// True for the instance's own entries (org_id NULL: unknown API keys, sign-ins of unknown e-mails); then
+    /// <see cref="OrgId"/> is ignored. Only an instance administrator may read these.
+    /// </summary>
+    public bool Instance { get; init; }
+
     /// <summary>Exact action, or a prefix ending in a dot (e.g. <c>auth.</c>).</summary>
     public string? Action { get; init; }
 

@@ -74,43 +74,16 @@ public sealed partial class MetadataStore
             }
 
             transaction.Commit();
-            auditAnchor.Advance(new AuditHead(entry.Seq, entry.Hash));
+            AdvanceAnchor(entry);
             return entry;
         }
     }
 
-    /// <summary>
-    /// Writes the head anchor from the chain when it has none (a data directory from before anchors, or an anchor
-    /// lost with a crash before its first write). Called at start-up. Returns true when it wrote one.
-    /// </summary>
-    public bool EnsureAuditAnchor()
-    {
-        lock (auditWriter)
-        {
-            if (auditAnchor.Read() is not null)
-            {
-                return false;
-            }
-
-            using var connection = Open();
-            using var command = connection.CreateCommand();
-            command.CommandText = "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1";
-            using var reader = command.ExecuteReader();
-            if (!reader.Read())
-            {
-                return false;
-            }
-
-            auditAnchor.Advance(new AuditHead(reader.GetInt64(0), reader.GetString(1)));
-            return true;
-        }
-    }
-
-    /// <summary>A page of one org's entries, newest first, with the total count of matches.</summary>
+    /// <summary>A page of one org's entries (or the instance's, <see cref="AuditQuery.Instance"/>), newest first, with the total count of matches.</summary>
     public AuditPage QueryAudit(AuditQuery query)
     {
         ArgumentNullException.ThrowIfNull(query);
-        var where = new StringBuilder("WHERE org_id = $org");
+        var where = new StringBuilder(query.Instance ? "WHERE org_id IS NULL" : "WHERE org_id = $org");
         using var connection = Open();
         using var count = connection.CreateCommand();
         using var select = connection.CreateCommand();
@@ -185,28 +158,35 @@ public sealed partial class MetadataStore
     }
 
     /// <summary>
-    /// Walks the whole chain and reports the first entry that was edited, deleted or moved, then checks the head
-    /// anchor (<c>audit.head</c>): newest entries cut off, or a chain rebuilt under it, are reported too.
+    /// Walks the whole chain and reports the first entry that was edited, deleted or moved, then checks it against the
+    /// whole head log (<c>audit.head</c>): newest entries cut off, a chain rebuilt under it, or a meta.db replaced by
+    /// another are reported too. A row that cannot even be decoded is reported as broken, not thrown.
     /// </summary>
     public AuditVerification VerifyAuditChain()
     {
-        var anchor = auditAnchor.Read(); // before the rows: anything the anchor names was committed before it was written
-        return AuditChain.Verify(ReadAuditChain(), anchor);
+        bool anchorExists = auditAnchor.Exists; // before the rows: anything the anchor names was committed before it was written
+        var heads = auditAnchor.ReadAll().ToList().AsReadOnly();
+        return VerifyReadable(ReadAuditChain(), heads, anchorExists, 1, null, tailOnly: false);
     }
 
+    // Tolerant of rows edited outside the appliance (an impossible time, a NULL where the schema forbids one): the
+    // value read then differs from the one hashed, and the walk reports the entry as altered instead of crashing.
     private static AuditEntry ReadAudit(SqliteDataReader reader) => new()
     {
         Seq = reader.GetInt64(0),
-        At = FromMillis(reader.GetInt64(1)),
-        Actor = reader.GetString(2),
-        OrgId = reader.IsDBNull(3) ? null : reader.GetInt32(3),
-        Action = reader.GetString(4),
+        At = ClampedMillis(reader.GetInt64(1)),
+        Actor = StringOrNull(reader, 2) ?? string.Empty,
+        OrgId = reader.IsDBNull(3) ? null : (int)Math.Clamp(reader.GetInt64(3), int.MinValue, int.MaxValue),
+        Action = StringOrNull(reader, 4) ?? string.Empty,
         Target = StringOrNull(reader, 5),
         Ip = StringOrNull(reader, 6),
         UserAgent = StringOrNull(reader, 7),
-        Outcome = reader.GetString(8),
-        Details = reader.GetString(9),
-        PrevHash = reader.GetString(10),
-        Hash = reader.GetString(11),
+        Outcome = StringOrNull(reader, 8) ?? string.Empty,
+        Details = StringOrNull(reader, 9) ?? string.Empty,
+        PrevHash = StringOrNull(reader, 10) ?? string.Empty,
+        Hash = StringOrNull(reader, 11) ?? string.Empty,
     };
+
+    private static DateTime ClampedMillis(long millis) =>
+        FromMillis(Math.Clamp(millis, DateTimeOffset.MinValue.ToUnixTimeMilliseconds(), DateTimeOffset.MaxValue.ToUnixTimeMilliseconds()));
 }

@@ -1,3 +1,4 @@
+using AegisGuard.Storage.Health;
 using AegisGuard.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
 
@@ -12,10 +13,15 @@ public sealed partial class MetadataStore
     private readonly SqliteDatabase database;
     private readonly TimeProvider time;
     private readonly AuditAnchor auditAnchor;
+    private readonly HealthConditions? health;
 
-    /// <summary>Opens (and migrates) the metadata database at <paramref name="path"/>.</summary>
-    public MetadataStore(string path, TimeProvider? time = null)
+    /// <summary>
+    /// Opens (and migrates) the metadata database at <paramref name="path"/>; a broken audit anchor is reported on
+    /// <paramref name="health"/> (component <c>audit</c>) when given.
+    /// </summary>
+    public MetadataStore(string path, TimeProvider? time = null, HealthConditions? health = null)
     {
+        this.health = health;
         database = new SqliteDatabase(path, "AegisGuard.Storage.Metadata.Migrations.");
         database.Migrate();
         this.time = time ?? TimeProvider.System;

@@ -78,9 +78,14 @@ public sealed class AuditChainTests : IDisposable
         var forged = second with { Actor = "mallory" };
         Tamper($"UPDATE audit_log SET actor = 'mallory', hash = '{AuditChain.ComputeHash(forged)}' WHERE seq = 2");
 
-        var result = store.VerifyAuditChain();
-        Assert.Equal(3, result.FirstBrokenSeq);
-        Assert.Contains("does not follow entry 2", result.Problem, StringComparison.Ordinal);
+        var newest = store.ReadAuditChain().Last();
+        var chainAlone = AuditChain.Verify(store.ReadAuditChain(), new AuditHead(newest.Seq, newest.Hash));
+        Assert.Equal(3, chainAlone.FirstBrokenSeq);
+        Assert.Contains("does not follow entry 2", chainAlone.Problem, StringComparison.Ordinal);
+
+        var withHeadLog = store.VerifyAuditChain(); // the head log recorded entry 2's real hash: the forgery itself is found
+        Assert.Equal(2, withHeadLog.FirstBrokenSeq);
+        Assert.Contains("head anchor", withHeadLog.Problem, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -135,19 +140,117 @@ public sealed class AuditChainTests : IDisposable
     }
 
     [Fact]
-    public void A_missing_anchor_is_reported_and_written_again_from_the_chain_at_start_up()
+    public void A_missing_anchor_is_reported_and_never_written_again_from_the_chain()
     {
-        var newest = Enumerable.Range(1, 2).Select(i => store.AppendAudit(Event($"action.{i}"))).Last();
-        File.Delete(Path.Combine(directory.Path, "audit.head"));
+        store.AppendAudit(Event("action.1"));
+        store.AppendAudit(Event("action.2"));
+        File.Delete(AnchorPath);
 
         var missing = store.VerifyAuditChain();
         Assert.False(missing.Intact);
         Assert.Contains("audit.head", missing.Problem, StringComparison.Ordinal);
 
-        Assert.True(store.EnsureAuditAnchor());
-        Assert.False(store.EnsureAuditAnchor());
-        Assert.Equal($"{newest.Seq} {newest.Hash}", File.ReadAllText(Path.Combine(directory.Path, "audit.head")).Trim());
-        Assert.True(store.VerifyAuditChain().Intact);
+        Assert.False(store.CheckAuditAtStartup().Intact);
+        store.AppendAudit(Event("action.3"));
+        Assert.False(File.Exists(AnchorPath));
+        Assert.NotNull(store.AuditAnchorProblem);
+        Assert.False(store.VerifyAuditChain().Intact);
+    }
+
+    [Fact]
+    public void Every_head_carries_the_one_before_it()
+    {
+        var entries = Enumerable.Range(1, 3).Select(i => store.AppendAudit(Event($"action.{i}"))).ToList();
+
+        string[] lines = File.ReadAllLines(AnchorPath);
+        Assert.Equal($"1 {entries[0].Hash} 0 {AuditChain.Genesis}", lines[0]);
+        Assert.Equal($"2 {entries[1].Hash} 1 {entries[0].Hash}", lines[1]);
+        Assert.Equal($"3 {entries[2].Hash} 2 {entries[1].Hash}", lines[2]);
+    }
+
+    [Fact]
+    public void A_head_log_with_a_line_removed_is_reported()
+    {
+        for (int i = 1; i <= 4; i++)
+        {
+            store.AppendAudit(Event($"action.{i}"));
+        }
+
+        var lines = File.ReadAllLines(AnchorPath).ToList();
+        lines.RemoveAt(1);
+        File.WriteAllLines(AnchorPath, lines);
+
+        var result = store.VerifyAuditChain();
+        Assert.False(result.Intact);
+        Assert.Contains("line 2 of the head log (audit.head) does not follow the line before it", result.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_new_chain_in_place_of_the_old_one_never_advances_the_anchor_however_long_it_grows()
+    {
+        for (int i = 1; i <= 3; i++)
+        {
+            store.AppendAudit(Event($"action.{i}"));
+        }
+
+        string anchored = File.ReadAllText(AnchorPath);
+        SqliteConnection.ClearAllPools();
+        foreach (string part in new[] { "meta.db", "meta.db-wal", "meta.db-shm" })
+        {
+            File.Delete(Path.Combine(directory.Path, part));
+        }
+
+        var fresh = new MetadataStore(Path.Combine(directory.Path, "meta.db"));
+        Assert.False(fresh.CheckAuditAtStartup().Intact);
+        for (int i = 1; i <= 10; i++)
+        {
+            fresh.AppendAudit(Event($"new.{i}"));
+        }
+
+        Assert.Equal(anchored, File.ReadAllText(AnchorPath));
+        var result = fresh.VerifyAuditChain();
+        Assert.False(result.Intact);
+        Assert.Equal(1, result.FirstBrokenSeq);
+        Assert.Contains("is not the entry the head anchor", result.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Reanchoring_records_the_loss_and_the_anchor_advances_again()
+    {
+        for (int i = 1; i <= 5; i++)
+        {
+            store.AppendAudit(Event($"action.{i}"));
+        }
+
+        Tamper("DELETE FROM audit_log WHERE seq >= 4");
+        Assert.False(store.CheckAuditAtStartup().Intact);
+
+        var before = store.Reanchor("cli", "audit.reanchored");
+        Assert.False(before.Intact);
+        var entry = store.ReadAuditChain().Last();
+        Assert.Equal("audit.reanchored", entry.Action);
+        Assert.Contains("entries 4 to 5 are missing", entry.Details, StringComparison.Ordinal);
+
+        store.AppendAudit(Event("after"));
+        var after = store.VerifyAuditChain();
+        Assert.True(after.Intact, after.Problem);
+        Assert.Equal(entry.Seq, after.ReanchoredAt);
+        Assert.True(store.CheckAuditAtStartup().Intact);
+    }
+
+    [Fact]
+    public void A_row_with_an_impossible_time_is_reported_as_altered_not_thrown()
+    {
+        for (int i = 1; i <= 3; i++)
+        {
+            store.AppendAudit(Event($"action.{i}"));
+        }
+
+        Tamper("UPDATE audit_log SET at = 9223372036854775807 WHERE seq = 2");
+
+        var result = store.VerifyAuditChain();
+        Assert.False(result.Intact);
+        Assert.Equal(2, result.FirstBrokenSeq);
     }
 
     [Fact]
@@ -193,6 +296,8 @@ public sealed class AuditChainTests : IDisposable
         UserAgent = "tests",
         Outcome = "success",
     };
+
+    private string AnchorPath => Path.Combine(directory.Path, "audit.head");
 
     private SqliteConnection Raw()
     {

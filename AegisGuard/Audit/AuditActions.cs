@@ -32,6 +32,17 @@ public static class AuditActions
     public const string SessionRevoked = "auth.session_revoked";
     public const string OtherSessionsRevoked = "auth.other_sessions_revoked";
 
+    // Audit of refused requests and of the audit anchor (issue #8, audit). Refusals are aggregated per minute by
+    // RefusalAudit: one entry per (org or instance, actor, address, action, reason) with a count in its details.
+    public const string CsrfRejected = "refused.csrf";
+    public const string AccessDenied = "refused.forbidden";
+    public const string TokenRejected = "refused.token";
+    public const string CrossOrgProbe = "refused.cross_org_probe";
+    public const string ApiKeyRejected = "refused.api_key";
+    public const string SignatureRejected = "refused.signature";
+    public const string RefusalsOverflow = "refused.overflow";
+    public const string Reanchored = "audit.reanchored";
+
     /// <summary>Outcomes.</summary>
     public static class Outcomes
     {

@@ -46,5 +46,6 @@ public sealed class AuditLog(MetadataStore store, TimeProvider time, ClientIpRes
             Details = details is null ? "{}" : JsonSerializer.Serialize(details),
         });
 
-    private AuditEntry Record(AuditEvent e) => store.AppendAudit(e);
+    /// <summary>Records a prepared event (e.g. an aggregate of refused requests).</summary>
+    public AuditEntry Record(AuditEvent e) => store.AppendAudit(e);
 }

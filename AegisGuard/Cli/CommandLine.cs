@@ -19,7 +19,9 @@ public static class CommandLine
           AegisGuard keys revoke --org <slug> --id <obs_…> [--data <dir>]
           AegisGuard orgs create --slug <slug> [--name <name>] [--json] [--data <dir>]
           AegisGuard orgs list [--json] [--data <dir>]
-          AegisGuard audit verify [--data <dir>]              check the audit log's hash chain (exit 1 names the first broken entry)
+          AegisGuard audit verify [--data <dir>]              check the audit log's hash chain and head log (exit 1 names the first break)
+          AegisGuard audit list (--org <slug> | --instance) [--limit <n>] [--json] [--data <dir>]
+          AegisGuard audit reanchor [--data <dir>]            after a break no backup repairs: record the loss, anchor anew
           AegisGuard --help
         """;
 

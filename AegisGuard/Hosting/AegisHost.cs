@@ -1,3 +1,4 @@
+using AegisGuard.Audit;
 using AegisGuard.Identity;
 using AegisGuard.Ingest;
 using AegisGuard.Orgs;
@@ -64,7 +65,7 @@ public static class AegisHost
             return data;
         });
         builder.Services.AddSingleton(sp => new HealthConditions(sp.GetRequiredService<TimeProvider>()));
-        builder.Services.AddSingleton(sp => OpenMetadata(sp.GetRequiredService<DataDirectory>(), sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton(sp => OpenMetadata(sp.GetRequiredService<DataDirectory>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<HealthConditions>()));
         builder.Services.AddSingleton(sp => new TelemetryStore(sp.GetRequiredService<DataDirectory>(), sp.GetRequiredService<ILogger<TelemetryStore>>(),
             health: sp.GetRequiredService<HealthConditions>(), time: sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton(sp =>
@@ -89,6 +90,7 @@ public static class AegisHost
         builder.Services.AddAegisDataProtection();
         builder.Services.AddSingleton<OrgDirectory>();
         builder.Services.AddAegisIdentity();
+        builder.Services.AddAudit();
         builder.Services.AddIngest();
         builder.Services.AddPipeline();
         builder.Services.AddLogQl();
@@ -126,11 +128,11 @@ public static class AegisHost
     }
 
     /// <summary>meta.db, migrated; damage found while migrating is a refusal to start like damage found by the check.</summary>
-    internal static MetadataStore OpenMetadata(DataDirectory data, TimeProvider time)
+    internal static MetadataStore OpenMetadata(DataDirectory data, TimeProvider time, HealthConditions? health = null)
     {
         try
         {
-            return new MetadataStore(data.MetaDb, time);
+            return new MetadataStore(data.MetaDb, time, health);
         }
         catch (Microsoft.Data.Sqlite.SqliteException ex) when (Storage.Sqlite.SqliteDatabase.IsDamage(ex))
         {

@@ -25,6 +25,10 @@ public sealed class AegisOptions
     [Required]
     public AegisGuard.Identity.SecurityOptions Security { get; set; } = new();
 
+    /// <summary>Refused-request aggregation and external audit sinks (issue #8).</summary>
+    [Required]
+    public AegisGuard.Audit.AuditOptions Audit { get; set; } = new();
+
     /// <summary>
     /// When the whole of meta.db is checked after start (<see cref="MetadataIntegrityCheck"/>): late enough not to slow
     /// start-up and the replay down (about a second of CPU per million audit rows).

@@ -14,8 +14,8 @@ namespace AegisGuard.Hosting;
 /// were created; a lost or damaged meta.db was refused before that, see <see cref="DataDirectoryCheck"/>), org
 /// <c>default</c> exists (on a fresh data directory with its first admin), the key ring can decrypt meta.db's secrets
 /// (else the <c>key-ring</c> condition), a lost manifest is rebuilt from the Parquet files, the ingest log is consistent
-/// with the manifest, leftovers of an interrupted flush are gone (other unlisted files quarantined), the audit log has
-/// its head anchor and the data directory its instance marker.
+/// with the manifest, leftovers of an interrupted flush are gone (other unlisted files quarantined), the audit chain
+/// matches its head anchor and the data directory its instance marker.
 /// </summary>
 public sealed partial class StartupInitializer(
     OrgDirectory orgs,
@@ -84,9 +84,12 @@ public sealed partial class StartupInitializer(
                 "Restore data/ingest from the backup taken with manifest.db; the appliance refuses to start rather than lose data.");
         }
 
-        if (metadata.EnsureAuditAnchor())
+        // Never rewrites a missing or mismatched anchor (that would launder a truncation): a break is reported loudly
+        // on the health board (audit) and here, and the anchor stays frozen at the last sound head.
+        var audit = metadata.CheckAuditAtStartup();
+        if (!audit.Intact)
         {
-            LogAnchorWritten(logger);
+            LogAuditBroken(logger, metadata.AuditAnchorProblem ?? audit.Problem ?? "broken");
         }
 
         store.RemoveOrphans(log.TailAddress);
@@ -119,9 +122,8 @@ public sealed partial class StartupInitializer(
     [LoggerMessage(Level = LogLevel.Error, Message = "The key ring in {KeysDir} cannot decrypt meta.db's secrets: not ready until it is restored (see /healthz)")]
     private static partial void LogKeyRingUnavailable(ILogger logger, string keysDir);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The audit log had no head anchor (audit.head); wrote it from the newest entry. " +
-        "Expected once after an upgrade; otherwise the file was deleted — run `AegisGuard audit verify` and check the newest entries")]
-    private static partial void LogAnchorWritten(ILogger logger);
+    [LoggerMessage(Level = LogLevel.Critical, Message = "AUDIT LOG BROKEN: {Problem}. Run `AegisGuard audit verify`; see /healthz (audit) for the remedy")]
+    private static partial void LogAuditBroken(ILogger logger, string problem);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not write the instance marker {File}; trying again at the next start")]
     private static partial void LogMarkerNotWritten(ILogger logger, string file, Exception exception);

@@ -1,3 +1,4 @@
+using AegisGuard.Audit;
 using AegisGuard.Identity.Network;
 using AegisGuard.Identity.Sessions;
 using AegisGuard.Orgs;
@@ -22,7 +23,7 @@ public sealed class SessionGuard(RequestDelegate next)
 {
     private const string ForbiddenPage = "/forbidden";
 
-    public async Task InvokeAsync(HttpContext http, OrgDirectory orgs, ClientIpResolver ips, IAntiforgery antiforgery, IProblemDetailsService problems)
+    public async Task InvokeAsync(HttpContext http, OrgDirectory orgs, ClientIpResolver ips, IAntiforgery antiforgery, IProblemDetailsService problems, RefusalAudit refusals)
     {
         var result = await http.AuthenticateAsync();
         if (result.Succeeded)
@@ -40,6 +41,11 @@ public sealed class SessionGuard(RequestDelegate next)
         var org = orgs.Find(user.GetOrgId());
         if (org is not null && !org.Allowlist.IsEmpty && !org.Allowlist.Allows(ips.Resolve(http)))
         {
+            if (!http.Request.Path.Equals(ForbiddenPage, StringComparison.OrdinalIgnoreCase))
+            {
+                refusals.Note(http, AuditActions.AccessDenied, "ip_not_allowed", user.GetOrgId());
+            }
+
             if (SessionAuthenticationHandler.IsApi(http.Request))
             {
                 await WriteProblemAsync(http, problems, StatusCodes.Status403Forbidden, "Forbidden",
@@ -78,6 +84,7 @@ public sealed class SessionGuard(RequestDelegate next)
         if (cookieSession && SessionAuthenticationHandler.IsApi(http.Request) && !IsSafe(http.Request.Method) &&
             endpoint?.Metadata.GetMetadata<SkipCsrfCheckAttribute>() is null && !await antiforgery.IsRequestValidAsync(http))
         {
+            refusals.Note(http, AuditActions.CsrfRejected, "csrf_invalid", user.GetOrgId());
             await WriteProblemAsync(http, problems, StatusCodes.Status403Forbidden, "Forbidden",
                 $"Missing or invalid antiforgery token: send the token of GET /api/auth/csrf as the {SessionCookies.CsrfHeader} header.", "csrf_invalid");
             return;

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using AegisGuard.Audit;
 using AegisGuard.Hosting;
 using AegisGuard.Identity;
 using AegisGuard.Identity.ApiKeys;
@@ -33,6 +34,7 @@ public sealed partial class IngestHandler(
     TimeProvider time,
     OrgDirectory orgs,
     ClientIpResolver ips,
+    RefusalAudit refusals,
     ILogger<IngestHandler> logger)
 {
     public const string KeyHeader = "x-org-key";
@@ -71,6 +73,16 @@ public sealed partial class IngestHandler(
         // body keeps unauthenticated senders from making the server buffer megabytes each.
         if (key is not { Revoked: false })
         {
+            if (key is null)
+            {
+                // No org to charge it to: the instance stream (org NULL), with the id as sent (clipped) as the actor.
+                refusals.Note(http, AuditActions.ApiKeyRejected, string.IsNullOrEmpty(keyId) ? "missing_key" : "unknown_key", orgId: null, actor: string.IsNullOrEmpty(keyId) ? "anonymous" : keyId);
+            }
+            else
+            {
+                refusals.Note(http, AuditActions.ApiKeyRejected, "revoked_key", key.OrgId, key.Id);
+            }
+
             LogRejectedSignature(logger, keyId ?? "(none)");
             return IngestProblems.Unauthorized();
         }
@@ -98,12 +110,14 @@ public sealed partial class IngestHandler(
         var now = time.GetUtcNow().UtcDateTime;
         if (!SignatureMatches(key, request.Headers[SignatureHeader], body.Span, now))
         {
+            refusals.Note(http, AuditActions.SignatureRejected, string.IsNullOrEmpty(request.Headers[SignatureHeader]) ? "missing_signature" : "bad_signature", key.OrgId, key.Id);
             LogRejectedSignature(logger, keyId ?? "(none)");
             return IngestProblems.Unauthorized();
         }
 
         if (!key.HasScope(ApiKeyScopes.Ingest))
         {
+            refusals.Note(http, AuditActions.AccessDenied, "key_lacks_scope", key.OrgId, key.Id);
             return IngestProblems.Forbidden("This API key lacks the ingest scope.");
         }
 

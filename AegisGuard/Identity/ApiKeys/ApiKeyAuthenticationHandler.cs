@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Security.Claims;
 using System.Text.Encodings.Web;
+using AegisGuard.Audit;
+using AegisGuard.Identity.Sessions;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
@@ -16,30 +18,50 @@ public sealed class ApiKeyAuthenticationHandler(
     ILoggerFactory logger,
     UrlEncoder encoder,
     ApiKeyService keys,
-    IProblemDetailsService problems)
+    IProblemDetailsService problems,
+    RefusalAudit refusals,
+    AccessTokenIssuer tokens)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
 
-    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         string? header = Request.Headers.Authorization;
         if (string.IsNullOrEmpty(header) || !header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
         {
-            return Task.FromResult(AuthenticateResult.NoResult());
+            return AuthenticateResult.NoResult();
         }
 
         string token = header["Bearer ".Length..].Trim();
+        if (token.StartsWith("eyJ", StringComparison.Ordinal) && token.Count(c => c == '.') == 2)
+        {
+            // A JWT as bearer: session tokens only travel in their cookie, so even a valid one is refused here.
+            string reason = await tokens.ValidateAsync(token) is null ? RejectedToken.Classify(token, TimeProvider.GetUtcNow().UtcDateTime) : "session_token_as_bearer";
+            refusals.Note(Context, AuditActions.TokenRejected, reason, orgId: null, actor: "anonymous");
+            return AuthenticateResult.Fail("a session token is not an API key");
+        }
+
         int dot = token.IndexOf('.', StringComparison.Ordinal);
         if (dot <= 0 || dot == token.Length - 1)
         {
-            return Task.FromResult(AuthenticateResult.Fail("malformed bearer token"));
+            refusals.Note(Context, AuditActions.ApiKeyRejected, "malformed_bearer", orgId: null, actor: "anonymous");
+            return AuthenticateResult.Fail("malformed bearer token");
         }
 
         var key = keys.Resolve(token[..dot]);
         if (key is null || key.Revoked || !key.VerifySecret(token[(dot + 1)..], TimeProvider.GetUtcNow().UtcDateTime))
         {
-            return Task.FromResult(AuthenticateResult.Fail("invalid API key"));
+            if (key is null)
+            {
+                refusals.Note(Context, AuditActions.ApiKeyRejected, "unknown_key", orgId: null, actor: token[..dot]);
+            }
+            else
+            {
+                refusals.Note(Context, AuditActions.ApiKeyRejected, key.Revoked ? "revoked_key" : "wrong_secret", key.OrgId, key.Id);
+            }
+
+            return AuthenticateResult.Fail("invalid API key");
         }
 
         keys.NoteUse(key);
@@ -51,7 +73,7 @@ public sealed class ApiKeyAuthenticationHandler(
         };
         claims.AddRange(key.Scopes.Select(scope => new Claim(AegisClaims.Scope, scope)));
         var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
-        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName)));
+        return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
     }
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
@@ -67,6 +89,11 @@ public sealed class ApiKeyAuthenticationHandler(
 
     protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)
     {
+        if (Context.User.FindFirst(AegisClaims.OrgId) is not null)
+        {
+            refusals.Note(Context, AuditActions.AccessDenied, "key_lacks_scope", Context.User.GetOrgId());
+        }
+
         await IdentityProblems.WriteAsync(Context, problems, new ProblemDetails
         {
             Status = StatusCodes.Status403Forbidden,

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Text.Json.Serialization;
+using AegisGuard.Audit;
 using AegisGuard.Storage.Metadata;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -58,27 +59,39 @@ public static class ApiKeysApi
         return TypedResults.Created($"/api/keys/{created.Id}", new CreatedKey(created.Id, created.Secret, created.Name, created.Scopes, created.CreatedAt, null));
     }
 
-    private static IResult Revoke(HttpContext http, string id, ApiKeyManagement keys, ApiKeyService store)
+    private static IResult Revoke(HttpContext http, string id, ApiKeyManagement keys, ApiKeyService store, MetadataStore metadata, RefusalAudit refusals)
     {
         if (!keys.Revoke(http, id))
         {
+            NoteProbe(http, id, metadata, refusals);
             return IdentityProblems.NotFound($"No active key '{id}' in this organisation.");
         }
 
         return TypedResults.Ok(ApiKeyInfo.From(store.List(http.User.GetOrgId()).First(k => k.Id == id)));
     }
 
-    private static IResult Rotate(HttpContext http, string id, ApiKeyManagement keys)
+    private static IResult Rotate(HttpContext http, string id, ApiKeyManagement keys, MetadataStore metadata, RefusalAudit refusals)
     {
         var result = keys.Rotate(http, id);
         if (result is null)
         {
+            NoteProbe(http, id, metadata, refusals);
             return IdentityProblems.NotFound($"No active key '{id}' in this organisation.");
         }
 
         var (rotated, until) = result.Value;
 
         return TypedResults.Ok(new CreatedKey(rotated.Id, rotated.Secret, rotated.Name, rotated.Scopes, rotated.CreatedAt, until));
+    }
+
+    /// <summary>A 404 for a key id that exists in another org is a cross-org probe: audited, with the same answer as an unknown id.</summary>
+    private static void NoteProbe(HttpContext http, string id, MetadataStore metadata, RefusalAudit refusals)
+    {
+        int orgId = http.User.GetOrgId();
+        if (metadata.FindApiKey(id) is { } other && other.OrgId != orgId)
+        {
+            refusals.Note(http, AuditActions.CrossOrgProbe, "api_key_of_another_org", orgId, target: id);
+        }
     }
 
     /// <summary>POST /api/keys.</summary>

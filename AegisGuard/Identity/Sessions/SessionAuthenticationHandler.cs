@@ -1,4 +1,5 @@
 using System.Text.Encodings.Web;
+using AegisGuard.Audit;
 using AegisGuard.Storage.Metadata;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
@@ -21,7 +22,8 @@ public sealed class SessionAuthenticationHandler(
     AccessTokenIssuer tokens,
     SessionService sessions,
     MetadataStore store,
-    IProblemDetailsService problems)
+    IProblemDetailsService problems,
+    RefusalAudit refusals)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = AccessTokenIssuer.SchemeName;
@@ -32,7 +34,18 @@ public sealed class SessionAuthenticationHandler(
         if (hasAccess)
         {
             var grant = await tokens.ValidateAsync(access!);
-            if (grant is not null && store.ActiveSessionRole(grant.FamilyId) is { } role)
+            string? activeRole = grant is null ? null : store.ActiveSessionRole(grant.FamilyId);
+            if (grant is null)
+            {
+                // Unverified claims are not trusted for the org: a forged token's refusal goes to the instance stream.
+                refusals.Note(Context, AuditActions.TokenRejected, RejectedToken.Classify(access!, TimeProvider.GetUtcNow().UtcDateTime), orgId: null, actor: "anonymous");
+            }
+            else if (activeRole is null)
+            {
+                refusals.Note(Context, AuditActions.TokenRejected, RejectedToken.SessionEnded, grant.OrgId, grant.Email);
+            }
+
+            if (grant is not null && activeRole is { } role)
             {
                 if (string.Equals(role, grant.Role, StringComparison.Ordinal))
                 {
@@ -78,6 +91,11 @@ public sealed class SessionAuthenticationHandler(
 
     protected override async Task HandleForbiddenAsync(AuthenticationProperties properties)
     {
+        if (Context.User.FindFirst(AegisClaims.OrgId) is not null)
+        {
+            refusals.Note(Context, AuditActions.AccessDenied, "role_lacks_permission", Context.User.GetOrgId());
+        }
+
         if (!IsApi(Request))
         {
             Response.Redirect(SessionRestrictions.ForbiddenPage);

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Text.Json.Serialization;
+using AegisGuard.Audit;
 using AegisGuard.Storage.Metadata;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -78,7 +79,7 @@ public static class UsersApi
         return TypedResults.Created($"/api/users/{member.UserId}", new UserCreated(UserInfo.From(member), result.TemporaryPassword, result.Status == UserCreationStatus.AddedExisting));
     }
 
-    private static IResult ChangeRole(HttpContext http, long id, RoleChangeRequest? body, UserService users, MetadataStore store)
+    private static IResult ChangeRole(HttpContext http, long id, RoleChangeRequest? body, UserService users, MetadataStore store, RefusalAudit refusals)
     {
         string? role = Permissions.Roles.Normalise(body?.Role);
         if (role is null)
@@ -89,16 +90,27 @@ public static class UsersApi
         return users.ChangeRole(http, id, role) switch
         {
             MemberChange.Done => TypedResults.Ok(UserInfo.From(store.FindMembership(id, http.User.GetOrgId())!)),
-            var other => Refusal(other, id),
+            var other => Refusal(http, other, id, store, refusals),
         };
     }
 
-    private static IResult Remove(HttpContext http, long id, UserService users) =>
+    private static IResult Remove(HttpContext http, long id, UserService users, MetadataStore store, RefusalAudit refusals) =>
         users.Remove(http, id) switch
         {
             MemberChange.Done => TypedResults.NoContent(),
-            var other => Refusal(other, id),
+            var other => Refusal(http, other, id, store, refusals),
         };
+
+    private static ProblemHttpResult Refusal(HttpContext http, MemberChange change, long id, MetadataStore store, RefusalAudit refusals)
+    {
+        if (change is not (MemberChange.OwnerRequired or MemberChange.LastOwner) && store.FindUser(id) is not null)
+        {
+            // The same 404 as for an id no one has, but a user who exists outside this org is a cross-org probe.
+            refusals.Note(http, AuditActions.CrossOrgProbe, "user_of_another_org", http.User.GetOrgId(), target: id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        return Refusal(change, id);
+    }
 
     private static ProblemHttpResult Refusal(MemberChange change, long id) => change switch
     {
