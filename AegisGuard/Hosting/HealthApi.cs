@@ -11,23 +11,7 @@ public static class HealthApi
     {
         routes.MapGet("/healthz", (IngestLog log, PipelineStatus pipeline, HealthConditions health) =>
             {
-                string? ingestProblem = log.UnavailableReason;
-                var conditions = health.Current;
-                var problems = conditions.Where(c => c.Impact == HealthImpact.NotReady).Select(ConditionReport.Of).ToList();
-                var warnings = conditions.Where(c => c.Impact == HealthImpact.Warning).Select(ConditionReport.Of).ToList();
-                if (ingestProblem is not null && !problems.Any(p => p.Component is IngestComponent or IngestLogComponent))
-                {
-                    problems.Insert(0, new ConditionReport(IngestComponent, ingestProblem, null));
-                }
-
-                bool ready = problems.Count == 0;
-                var body = new HealthReport(
-                    ready ? "ready" : "degraded",
-                    ingestProblem ?? "ok",
-                    problems,
-                    warnings,
-                    new PipelineReport(Math.Max(0, log.TailAddress - Math.Max(pipeline.StoredUntil, log.BeginAddress)), log.CommittedUntilAddress, pipeline.ReaderAddress, pipeline.FlushedUntil, pipeline.RowsWritten, pipeline.FilesWritten, pipeline.FlushFailures, pipeline.Quarantined, pipeline.LastFlushAt, pipeline.LastError),
-                    RuntimeReport.Now());
+                var (ready, body) = Build(log, pipeline, health);
                 return ready ? Results.Ok(body) : Results.Json(body, statusCode: StatusCodes.Status503ServiceUnavailable);
             })
             .WithTags("Health")
@@ -36,6 +20,32 @@ public static class HealthApi
             .Produces<HealthReport>(StatusCodes.Status503ServiceUnavailable)
             .AllowAnonymous();
         return routes;
+    }
+
+    /// <summary>The health answer and whether the appliance is ready (also served to instance administrators at /api/instance/health).</summary>
+    public static (bool Ready, HealthReport Body) Build(IngestLog log, PipelineStatus pipeline, HealthConditions health)
+    {
+        ArgumentNullException.ThrowIfNull(log);
+        ArgumentNullException.ThrowIfNull(pipeline);
+        ArgumentNullException.ThrowIfNull(health);
+        string? ingestProblem = log.UnavailableReason;
+        var conditions = health.Current;
+        var problems = conditions.Where(c => c.Impact == HealthImpact.NotReady).Select(ConditionReport.Of).ToList();
+        var warnings = conditions.Where(c => c.Impact == HealthImpact.Warning).Select(ConditionReport.Of).ToList();
+        if (ingestProblem is not null && !problems.Any(p => p.Component is IngestComponent or IngestLogComponent))
+        {
+            problems.Insert(0, new ConditionReport(IngestComponent, ingestProblem, null));
+        }
+
+        bool ready = problems.Count == 0;
+        var body = new HealthReport(
+            ready ? "ready" : "degraded",
+            ingestProblem ?? "ok",
+            problems,
+            warnings,
+            new PipelineReport(Math.Max(0, log.TailAddress - Math.Max(pipeline.StoredUntil, log.BeginAddress)), log.CommittedUntilAddress, pipeline.ReaderAddress, pipeline.FlushedUntil, pipeline.RowsWritten, pipeline.FilesWritten, pipeline.FlushFailures, pipeline.Quarantined, pipeline.LastFlushAt, pipeline.LastError),
+            RuntimeReport.Now());
+        return (ready, body);
     }
 
     private const string IngestComponent = "ingest";
