@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Text;
 using AegisGuard.Audit;
 using AegisGuard.Storage.Metadata;
-using Microsoft.AspNetCore.WebUtilities;
 
 namespace AegisGuard.Identity.Invitations;
 
@@ -42,7 +41,8 @@ public sealed class InvitationService(MetadataStore store, AuditLog audit, TimeP
             return new InviteOutcome(InviteStatus.AlreadyMember, null);
         }
 
-        string token = WebEncoders.Base64UrlEncode(RandomNumberGenerator.GetBytes(32));
+        // Hex, not base64: the link must survive anything that changes letter case (the app's own lower-case URLs, mail clients).
+        string token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
         var now = time.GetUtcNow().UtcDateTime;
         var row = new InvitationRow
         {
@@ -104,7 +104,7 @@ public sealed class InvitationService(MetadataStore store, AuditLog audit, TimeP
             return null;
         }
 
-        var row = store.FindInvitationByTokenHash(HashToken(token));
+        var row = store.FindInvitationByTokenHash(HashToken(token.ToLowerInvariant()));
         return row is not null && row.IsPending(time.GetUtcNow().UtcDateTime) ? row : null;
     }
 
