@@ -125,7 +125,7 @@ public sealed class InstanceAdminTests : IDisposable
     [Fact]
     public async Task Orgs_create_with_an_owner_prints_a_link_that_makes_them_the_owner()
     {
-        factory.CreateClient().Dispose(); // the server runs on the data directory, as in production
+        _ = factory.Services; // the server runs on the data directory, as in production
         var (exit, output, error) = Cli("orgs", "create", "--slug", "beta", "--name", "Beta", "--owner", "bea@beta.example.com");
         Assert.True(exit == 0, error);
         Assert.Contains("Created org 'beta' (Beta).", output, StringComparison.Ordinal);
@@ -139,6 +139,25 @@ public sealed class InstanceAdminTests : IDisposable
         var audit = await IdentityApp.AuditAsync(bea);
         Assert.Contains(audit, e => e.GetProperty("action").GetString() == "invitation.created" && e.GetProperty("actor").GetString() == "cli");
         Assert.Equal(2, Cli("orgs", "create", "--slug", "gamma", "--owner", "not-an-email").Exit);
+    }
+
+    [Fact]
+    public async Task Healthz_details_go_to_the_appliance_itself_and_instance_admins_while_other_callers_get_readiness_only()
+    {
+        const string Remote = "198.51.100.20";
+        var admin = await IdentityApp.AdminAsync(factory, forwardedFor: Remote);
+        var (_, ownerB) = await IdentityApp.OtherOrgAsync(factory, "org-k", "owner@k.example.com");
+        ownerB.ForwardedFor = Remote;
+
+        var local = await Json.OkAsync(await new SessionClient(factory).GetAsync("/healthz"));
+        Assert.True(local.TryGetProperty("pipeline", out _));
+        var remote = await Json.OkAsync(await new SessionClient(factory, Remote).GetAsync("/healthz"));
+        Assert.Equal(["status", "ingest", "problems"], remote.EnumerateObject().Select(p => p.Name));
+        Assert.Equal("ready", remote.GetProperty("status").GetString());
+        var member = await Json.OkAsync(await ownerB.GetAsync("/healthz"));
+        Assert.False(member.TryGetProperty("pipeline", out _));
+        var instanceAdmin = await Json.OkAsync(await admin.GetAsync("/healthz"));
+        Assert.True(instanceAdmin.TryGetProperty("runtime", out _));
     }
 
     private (int Exit, string Output, string Error) Cli(params string[] args)

@@ -1,21 +1,40 @@
+using System.Net;
+using AegisGuard.Identity;
+using AegisGuard.Identity.Network;
 using AegisGuard.Pipeline;
 using AegisGuard.Storage.Health;
 using AegisGuard.Storage.IngestLog;
 
 namespace AegisGuard.Hosting;
 
-/// <summary>GET /healthz: 200 once the appliance is ready and can take batches; 503 with the reason when it cannot.</summary>
+/// <summary>
+/// GET /healthz: 200 once the appliance is ready and can take batches; 503 with the reason when it cannot. The full report
+/// goes to callers on the appliance itself (loopback, after <c>Security:TrustedProxies</c>) and to instance administrators;
+/// anyone else gets <see cref="PublicHealthReport"/> (readiness, ingest state, the components at fault).
+/// </summary>
 public static class HealthApi
 {
     public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/healthz", (IngestLog log, PipelineStatus pipeline, HealthConditions health) =>
+        routes.MapGet("/healthz", (HttpContext http, IngestLog log, PipelineStatus pipeline, HealthConditions health, ClientIpResolver ips) =>
             {
                 var (ready, body) = Build(log, pipeline, health);
-                return ready ? Results.Ok(body) : Results.Json(body, statusCode: StatusCodes.Status503ServiceUnavailable);
+                int status = ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable;
+
+                // The details (reasons naming files and orgs, the whole appliance's traffic, memory) are for the operator:
+                // the appliance itself (probes, the CLI, a container health check) and instance administrators. Anyone
+                // else — a load balancer elsewhere, any visitor — gets readiness and the components at fault.
+                if (!IPAddress.IsLoopback(ips.Resolve(http)) && !http.User.HasPermission(Permissions.InstanceAdmin))
+                {
+                    return Results.Json(new PublicHealthReport(body.Status, body.Ingest, [.. body.Problems.Select(p => p.Component)]), statusCode: status);
+                }
+
+                return Results.Json(body, statusCode: status);
             })
             .WithTags("Health")
             .WithSummary("Readiness and storage state")
+            .WithDescription("From the appliance itself (loopback) or for an instance administrator: the full report with reasons, pipeline " +
+                             "and runtime figures. From anywhere else: {status, ingest, problems: [component]} only.")
             .Produces<HealthReport>()
             .Produces<HealthReport>(StatusCodes.Status503ServiceUnavailable)
             .AllowAnonymous();
@@ -61,6 +80,12 @@ public static class HealthApi
     /// <param name="Pipeline">Progress of the normalizer.</param>
     /// <param name="Runtime">Memory and garbage collection of the process.</param>
     public sealed record HealthReport(string Status, string Ingest, IReadOnlyList<ConditionReport> Problems, IReadOnlyList<ConditionReport> Warnings, PipelineReport Pipeline, RuntimeReport Runtime);
+
+    /// <summary>The health answer for callers that are neither on the appliance itself nor an instance administrator.</summary>
+    /// <param name="Status">ready (200), or degraded (503).</param>
+    /// <param name="Ingest">ok, or why batches are refused (agents get the same reason with their 503).</param>
+    /// <param name="Problems">The components that keep the appliance from being ready, without the reasons.</param>
+    public sealed record PublicHealthReport(string Status, string Ingest, IReadOnlyList<string> Problems);
 
     /// <summary>One condition as /healthz lists it.</summary>
     /// <param name="Component">What reports it, e.g. ingest-log, pipeline.write, storage.file:…</param>
