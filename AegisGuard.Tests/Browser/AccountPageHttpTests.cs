@@ -205,17 +205,13 @@ public sealed partial class AccountPageHttpTests : IDisposable
     public async Task When_the_org_requires_mfa_a_member_enrols_on_the_page_before_anything_else()
     {
         var admin = await IdentityApp.AdminAsync(factory);
-        await Json.StatusAsync(await admin.PostAsync("/api/users", new { email = "dana@example.com", role = "USER", password = IdentityApp.UserPassword }),
-            HttpStatusCode.Created);
+        await IdentityApp.MemberAsync(factory, admin, "dana@example.com", "USER");
         await Json.OkAsync(await admin.PutAsync("/api/org/settings", new { require_mfa = true }));
-        var dana = new SessionClient(factory);
-        await dana.LoginOkAsync("dana@example.com", IdentityApp.UserPassword);
-        await Json.OkAsync(await dana.PostAsync("/api/auth/password", new { current_password = IdentityApp.UserPassword, new_password = "Calm-River-Stone-41" }));
 
         // Signing in through the form leads to the enrolment page; nothing else opens.
         var browser = new SessionClient(factory);
         using var login = await PageForms.SubmitAsync(browser.Http, "/login?returnUrl=%2Fadmin%2Faudit", "/login?returnUrl=%2Fadmin%2Faudit",
-            new Dictionary<string, string> { ["Email"] = "dana@example.com", ["Password"] = "Calm-River-Stone-41" });
+            new Dictionary<string, string> { ["Email"] = "dana@example.com", ["Password"] = IdentityApp.UserPassword });
         Assert.Equal("/account/mfa?returnUrl=%2Fadmin%2Faudit", login.Headers.Location!.OriginalString);
         var (blocked, _, redirect) = await PageForms.GetAsync(browser.Http, "/");
         Assert.Equal(HttpStatusCode.Redirect, blocked);

@@ -183,34 +183,39 @@ public sealed class AdminPageTests(BrowserFixture browser) : IAsyncLifetime
     });
 
     [Fact]
-    public Task An_admin_adds_a_member_with_a_one_time_password_changes_the_role_and_removes_them() => session.RunAsync(async page =>
+    public Task An_admin_invites_a_member_who_accepts_then_changes_the_role_and_removes_them() => session.RunAsync(async page =>
     {
         Assert.Equal(200, await session.GotoAsync("/admin/users"));
         await Expect(page.Locator($"[data-member='{UserService.FirstAdminEmail}']")).ToContainTextAsync("you");
 
         await page.GetByLabel("E-mail address").FillAsync("not-an-address");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Add" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Invite" }).ClickAsync();
         await Expect(page.Locator("[data-field-error=Email]")).ToContainTextAsync("is not a valid e-mail address");
 
         await page.GetByLabel("E-mail address").FillAsync("carol@example.com");
         await page.GetByLabel("Role", new() { Exact = true }).SelectOptionAsync("VIEWER");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Add" }).ClickAsync();
-        await Expect(page.Locator("[data-added-user]")).ToContainTextAsync("carol@example.com can now sign in");
-        string temporary = (await page.Locator("#temporary-password").TextContentAsync())!;
+        await page.GetByRole(AriaRole.Button, new() { Name = "Invite" }).ClickAsync();
+        await Expect(page.Locator("[data-invited]")).ToContainTextAsync("Invitation for carol@example.com created");
+        string link = (await page.Locator("#invite-link").TextContentAsync())!.Trim();
+        Assert.StartsWith($"{session.App.Url}/invite/", link, StringComparison.Ordinal);
+        await Expect(page.Locator("[data-invitation='carol@example.com']")).ToContainTextAsync("VIEWER");
+        await Expect(page.Locator("[data-member='carol@example.com']")).ToHaveCountAsync(0); // nobody joins before accepting
+
+        await session.GotoAsync("/admin/users");
+        Assert.DoesNotContain(link, await page.ContentAsync(), StringComparison.Ordinal); // the link is shown once
         using (var http = new HttpClient { BaseAddress = new Uri(session.App.Url) })
-        using (var login = await http.PostAsync("/api/auth/login", System.Net.Http.Json.JsonContent.Create(new { email = "carol@example.com", password = temporary })))
+        using (var accept = await http.PostAsync("/api/invitations/accept", System.Net.Http.Json.JsonContent.Create(new { token = link[(link.LastIndexOf('/') + 1)..], password = BrowserSession.MemberPassword })))
         {
-            Assert.Equal(HttpStatusCode.OK, login.StatusCode);
+            Assert.Equal(HttpStatusCode.OK, accept.StatusCode);
         }
 
+        await session.GotoAsync("/admin/users");
         var carol = page.Locator("[data-member='carol@example.com']");
         await Expect(carol.Locator("select[data-role]")).ToHaveValueAsync("VIEWER");
-        await Expect(carol).ToContainTextAsync("Has not chosen a password yet");
-        await session.GotoAsync("/admin/users");
-        Assert.DoesNotContain(temporary, await page.ContentAsync(), StringComparison.Ordinal);
+        await Expect(page.Locator("[data-invitation='carol@example.com']")).ToHaveCountAsync(0);
 
         await page.GetByLabel("E-mail address").FillAsync("carol@example.com");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Add" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Invite" }).ClickAsync();
         await Expect(page.Locator("[data-field-error=Email]")).ToContainTextAsync("already a member");
 
         await carol.Locator("select[data-role]").SelectOptionAsync("ADMIN");
@@ -223,7 +228,27 @@ public sealed class AdminPageTests(BrowserFixture browser) : IAsyncLifetime
         await Expect(page.Locator("[data-flash]")).ToContainTextAsync("carol@example.com was removed");
         await Expect(carol).ToHaveCountAsync(0);
         await session.GotoAsync("/admin/audit?actor=admin%40aegis.local&action=user.");
-        Assert.Equal(["user.removed", "user.created"], await Attributes(page.Locator("tbody.audit-entry"), "data-action"));
+        Assert.Equal(["user.removed"], await Attributes(page.Locator("tbody.audit-entry"), "data-action"));
+        await session.GotoAsync("/admin/audit?action=invitation.");
+        Assert.Equal(["invitation.accepted", "invitation.created"], await Attributes(page.Locator("tbody.audit-entry"), "data-action"));
+        session.AssertNoProblems();
+    });
+
+    [Fact]
+    public Task A_revoked_invitation_leaves_the_list_and_its_link_stops_working() => session.RunAsync(async page =>
+    {
+        string token = await session.AddMemberAsync("dave@example.com", "USER");
+        Assert.Equal(200, await session.GotoAsync("/admin/users"));
+        var pending = page.Locator("[data-invitation='dave@example.com']");
+        await Expect(pending).ToContainTextAsync("USER");
+        await pending.GetByRole(AriaRole.Button, new() { Name = "Revoke" }).ClickAsync();
+        await Expect(page.Locator("[data-flash]")).ToContainTextAsync("The invitation was revoked");
+        await Expect(pending).ToHaveCountAsync(0);
+
+        await session.SignOutAsync();
+        Assert.Equal(404, await session.GotoAsync($"/invite/{token}"));
+        await Expect(page.Locator("[data-invitation-invalid]")).ToBeVisibleAsync();
+        await Expect(page.Locator("[data-create-account]")).ToHaveCountAsync(0);
         session.AssertNoProblems();
     });
 

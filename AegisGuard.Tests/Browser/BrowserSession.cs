@@ -23,7 +23,7 @@ public sealed partial class BrowserSession : IAsyncDisposable
     /// <summary>The first admin's password after the forced change (the seeded one is <see cref="UserService.FirstAdminPassword"/>).</summary>
     public const string AdminPassword = "Quiet-Harbor-Lamp-58";
 
-    /// <summary>The password members added by <see cref="AddMemberAsync"/> choose at their first sign-in.</summary>
+    /// <summary>The password members invited by <see cref="AddMemberAsync"/> choose when they accept.</summary>
     public const string MemberPassword = "Brisk-Meadow-Tide-73";
 
     /// <summary>The policy every document is tested under (merged with any policy the server sends).</summary>
@@ -173,21 +173,25 @@ public sealed partial class BrowserSession : IAsyncDisposable
         ApiOkAsync("POST", "/api/auth/login", new { email, password });
 
     /// <summary>
-    /// As the signed-in admin: adds <paramref name="email"/> with <paramref name="role"/> through <c>POST /api/users</c> and
-    /// returns the one-time temporary password. Use <see cref="SignInAsMemberAsync"/> to sign in as them.
+    /// As the signed-in admin: invites <paramref name="email"/> with <paramref name="role"/> through <c>POST /api/users</c> and
+    /// returns the invitation's one-time token (open <c>/invite/{token}</c>, or use <see cref="SignInAsMemberAsync"/>).
     /// </summary>
     public async Task<string> AddMemberAsync(string email, string role)
     {
         var created = await ApiOkAsync("POST", "/api/users", new { email, role }, await CsrfTokenAsync(), expected: 201);
-        return created.GetProperty("temporary_password").GetString()!;
+        string url = created.GetProperty("accept_url").GetString()!;
+        return url[(url.IndexOf("/invite/", StringComparison.Ordinal) + "/invite/".Length)..];
     }
 
-    /// <summary>Signs in as a member added by <see cref="AddMemberAsync"/> and does their forced change to <see cref="MemberPassword"/>.</summary>
-    public async Task SignInAsMemberAsync(string email, string temporaryPassword)
+    /// <summary>
+    /// Ends the current session, accepts the invitation of <see cref="AddMemberAsync"/> as the new person with
+    /// <see cref="MemberPassword"/> and signs the browser in as them.
+    /// </summary>
+    public async Task SignInAsMemberAsync(string email, string invitationToken)
     {
-        var session = await SignInAsync(email, temporaryPassword);
-        await ApiOkAsync("POST", "/api/auth/password",
-            new { current_password = temporaryPassword, new_password = MemberPassword }, session.GetProperty("csrf_token").GetString());
+        await SignOutAsync();
+        await ApiOkAsync("POST", "/api/invitations/accept", new { token = invitationToken, password = MemberPassword });
+        await SignInAsync(email, MemberPassword);
     }
 
     /// <summary>Forgets the session (the browser's cookies), as closing the browser would.</summary>

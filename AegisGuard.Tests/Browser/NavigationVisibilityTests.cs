@@ -23,18 +23,27 @@ public sealed class NavigationVisibilityTests
         var admin = NavigationMenu.Sections.Single(s => s.Title == "Admin").Items;
 
         Assert.All(admin, item => Assert.True(item.IsAvailable, item.Title));
-        Assert.Equal(["/admin/users", "/admin/keys", "/admin/audit", "/admin/settings"], admin.Select(i => i.Href));
+        Assert.Equal(["/admin/users", "/admin/keys", "/admin/audit", "/admin/settings", "/admin/instance"], admin.Select(i => i.Href));
     }
 
     [Theory]
     [InlineData(Permissions.Roles.Owner)]
     [InlineData(Permissions.Roles.Admin)]
-    public void Owners_and_admins_see_every_admin_entry(string role)
+    public void Owners_and_admins_see_every_admin_entry_of_their_org(string role)
     {
         var sections = NavigationViewComponent.VisibleTo(Member(role));
 
-        Assert.Equal(AllEntries, sections.Sum(s => s.Items.Count));
+        Assert.Equal(AllEntries - 1, sections.Sum(s => s.Items.Count)); // all but the instance administrator's page
         Assert.Equal(["Users", "API keys", "Audit log", "Org settings"], Titles(sections, "Admin"));
+    }
+
+    [Fact]
+    public void An_instance_administrator_sees_the_instance_page_whatever_the_org_role()
+    {
+        var sections = NavigationViewComponent.VisibleTo(WithInstanceAdmin(Member(Permissions.Roles.Viewer)));
+
+        Assert.Equal(["Instance"], Titles(sections, "Admin"));
+        Assert.Equal(AllEntries, NavigationViewComponent.VisibleTo(WithInstanceAdmin(Member(Permissions.Roles.Owner))).Sum(s => s.Items.Count));
     }
 
     [Theory]
@@ -62,6 +71,12 @@ public sealed class NavigationVisibilityTests
         var admin = NavigationMenu.Sections.Single(s => s.Title == "Admin").Items;
 
         Assert.All(admin, item => Assert.False(Permissions.ByRole[Permissions.Roles.User].Contains(item.Permission!), item.Title));
+    }
+
+    private static ClaimsPrincipal WithInstanceAdmin(ClaimsPrincipal principal)
+    {
+        ((ClaimsIdentity)principal.Identity!).AddClaim(new Claim(AegisClaims.InstanceAdmin, "true"));
+        return principal;
     }
 
     private static ClaimsPrincipal Member(string role) =>

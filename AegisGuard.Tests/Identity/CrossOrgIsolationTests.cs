@@ -68,9 +68,9 @@ public sealed class CrossOrgIsolationTests : IDisposable
     {
         var adminA = await IdentityApp.AdminAsync(factory);
         var (_, ownerB) = await IdentityApp.OtherOrgAsync(factory, "org-d", "owner@d.example.com");
-        var added = await Json.StatusAsync(await ownerB.PostAsync("/api/users", new { email = "admin@aegis.local", role = "VIEWER" }), HttpStatusCode.Created);
-        Assert.True(added.GetProperty("existing_account").GetBoolean());
-        Assert.Equal(JsonValueKindNull, added.GetProperty("temporary_password").ValueKind);
+        string token = await IdentityApp.InviteAsync(ownerB, "admin@aegis.local", "VIEWER");
+        Assert.Single((await Json.OkAsync(await adminA.GetAsync("/api/auth/me"))).GetProperty("orgs").EnumerateArray()); // not added before accepting
+        await Json.OkAsync(await adminA.PostAsync("/api/invitations/accept", new { token }));
 
         var me = await Json.OkAsync(await adminA.GetAsync("/api/auth/me"));
         Assert.Equal(2, me.GetProperty("orgs").GetArrayLength());
@@ -82,8 +82,6 @@ public sealed class CrossOrgIsolationTests : IDisposable
         await Json.OkAsync(await adminA.PostAsync("/api/auth/switch-org", new { org = "default" }));
         await Json.OkAsync(await adminA.GetAsync("/api/users"));
     }
-
-    private const System.Text.Json.JsonValueKind JsonValueKindNull = System.Text.Json.JsonValueKind.Null;
 
     public void Dispose() => factory.Dispose();
 }

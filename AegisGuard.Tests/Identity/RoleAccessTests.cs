@@ -29,7 +29,11 @@ public sealed class RoleAccessTests : IDisposable
 
         await Json.OkAsync(await member.GetAsync("/api/logs"));
         var me = await Json.OkAsync(await member.GetAsync("/api/auth/me"));
-        Assert.Equal(["telemetry.read", "settings.own"], me.GetProperty("permissions").EnumerateArray().Select(p => p.GetString()!).ToArray());
+        string[] expected = role == "USER"
+            ? ["telemetry.read", "settings.own", "views.write", "monitors.write", "slos.write"]
+            : ["telemetry.read", "settings.own"];
+        Assert.Equal(expected, me.GetProperty("permissions").EnumerateArray().Select(p => p.GetString()!).ToArray());
+        Assert.False(me.GetProperty("instance_admin").GetBoolean());
 
         foreach (string path in AdminPaths)
         {
@@ -61,7 +65,7 @@ public sealed class RoleAccessTests : IDisposable
         var audit = await IdentityApp.AuditAsync(owner);
         Assert.Contains(audit, e => e.GetProperty("action").GetString() == "role.changed" && e.GetProperty("target").GetString() == "second-admin@example.com");
         Assert.Contains(audit, e => e.GetProperty("action").GetString() == "user.removed" && e.GetProperty("target").GetString() == "second-admin@example.com");
-        Assert.Contains(audit, e => e.GetProperty("action").GetString() == "user.created" && e.GetProperty("target").GetString() == "second-admin@example.com");
+        Assert.Contains(audit, e => e.GetProperty("action").GetString() == "invitation.accepted" && e.GetProperty("target").GetString() == "second-admin@example.com");
     }
 
     [Fact]

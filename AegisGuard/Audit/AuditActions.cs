@@ -43,6 +43,14 @@ public static class AuditActions
     public const string RefusalsOverflow = "refused.overflow";
     public const string Reanchored = "audit.reanchored";
 
+    // Tenancy (issue #8): invitations into orgs and instance administrators.
+    public const string InvitationCreated = "invitation.created";
+    public const string InvitationAccepted = "invitation.accepted";
+    public const string InvitationRevoked = "invitation.revoked";
+    public const string InvitationRefused = "invitation.refused";
+    public const string InstanceAdminGranted = "instance.admin_granted";
+    public const string InstanceAdminRevoked = "instance.admin_revoked";
+
     /// <summary>Outcomes.</summary>
     public static class Outcomes
     {

@@ -2,6 +2,8 @@ using AegisGuard.Audit;
 using AegisGuard.Hosting;
 using AegisGuard.Identity;
 using AegisGuard.Identity.ApiKeys;
+using AegisGuard.Identity.Instance;
+using AegisGuard.Identity.Invitations;
 using AegisGuard.Orgs;
 using AegisGuard.Storage;
 using AegisGuard.Storage.Health;
@@ -24,6 +26,8 @@ internal static class CliServices
         .AddSingleton<OrgDirectory>()
         .AddSingleton<ApiKeyService>()
         .AddSingleton<AuditLog>()
+        .AddSingleton<InvitationService>()
+        .AddSingleton<InstanceOrgs>()
         .BuildServiceProvider();
 
     /// <summary>

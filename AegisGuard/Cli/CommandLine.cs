@@ -6,7 +6,7 @@ using Microsoft.Data.Sqlite;
 
 namespace AegisGuard.Cli;
 
-/// <summary>Dispatches the executable's verbs: <c>serve</c> (default), <c>keys</c>, <c>orgs</c> and <c>audit</c>.</summary>
+/// <summary>Dispatches the executable's verbs: <c>serve</c> (default), <c>keys</c>, <c>orgs</c>, <c>users</c> and <c>audit</c>.</summary>
 public static class CommandLine
 {
     public const string Usage = """
@@ -17,11 +17,14 @@ public static class CommandLine
           AegisGuard keys create --org <slug> --name <name> --scopes ingest,read [--json] [--data <dir>]
           AegisGuard keys list --org <slug> [--json] [--data <dir>]
           AegisGuard keys revoke --org <slug> --id <obs_…> [--data <dir>]
-          AegisGuard orgs create --slug <slug> [--name <name>] [--json] [--data <dir>]
+          AegisGuard orgs create --slug <slug> [--name <name>] [--owner <email>] [--json] [--data <dir>]
+                                                               --owner invites the org's OWNER (prints the link once)
           AegisGuard orgs list [--json] [--data <dir>]
           AegisGuard audit verify [--data <dir>]              check the audit log's hash chain and head log (exit 1 names the first break)
           AegisGuard audit list (--org <slug> | --instance) [--limit <n>] [--json] [--data <dir>]
           AegisGuard audit reanchor [--data <dir>]            after a break no backup repairs: record the loss, anchor anew
+          AegisGuard users instance-admin --email <email> --grant|--revoke [--data <dir>]
+          AegisGuard users instance-admin --list [--data <dir>]
           AegisGuard --help
         """;
 
@@ -37,6 +40,8 @@ public static class CommandLine
                     return KeysCommand.Run(args[1..], Console.Out, Console.Error);
                 case "orgs":
                     return OrgsCommand.Run(args[1..], Console.Out, Console.Error);
+                case "users":
+                    return UsersCommand.Run(args[1..], Console.Out, Console.Error);
                 case "audit":
                     return AuditCommand.Run(args[1..], Console.Out, Console.Error);
                 case "help":

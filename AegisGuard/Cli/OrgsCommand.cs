@@ -1,16 +1,15 @@
 using System.Text.Json;
-using System.Text.RegularExpressions;
-using AegisGuard.Audit;
-using AegisGuard.Orgs;
+using AegisGuard.Identity.Instance;
 using AegisGuard.Storage.Metadata;
 
 namespace AegisGuard.Cli;
 
 /// <summary>
 /// <c>AegisGuard orgs create|list</c>: organisations are created by the operator of the appliance (there is no
-/// self-service sign-up); their first members are then added with the users API or pages. Audited as <c>cli</c>.
+/// self-service sign-up) here or by an instance administrator at <c>/admin/instance</c>; <c>--owner</c> invites the first
+/// OWNER (the link is printed once). Audited as <c>cli</c>.
 /// </summary>
-public static partial class OrgsCommand
+public static class OrgsCommand
 {
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
@@ -44,7 +43,6 @@ public static partial class OrgsCommand
         }
 
         using var services = CliServices.Open(args, out var data);
-        var orgs = services.GetRequiredService<OrgDirectory>();
         var store = services.GetRequiredService<MetadataStore>();
         bool json = options.ContainsKey("json");
 
@@ -57,31 +55,51 @@ public static partial class OrgsCommand
             return 0;
         }
 
-        if (!options.TryGetValue("slug", out string? slug) || !SlugPattern().IsMatch(slug))
+        options.TryGetValue("slug", out string? slug);
+        options.TryGetValue("owner", out string? owner);
+        string displayName = options.GetValueOrDefault("name", slug ?? string.Empty);
+        var errors = InstanceOrgs.Validate(slug, displayName, owner, ownerRequired: false);
+        if (errors.Count > 0)
         {
-            error.WriteLine("orgs create: --slug is required: 2 to 63 lower-case letters, digits or '-', starting with a letter or digit.");
+            string field = errors.Keys.First();
+            error.WriteLine($"orgs create: --{(field == "owner_email" ? "owner" : field)} {errors[field][0]}.");
             return 2;
         }
 
-        string displayName = options.GetValueOrDefault("name", slug);
-        if (string.IsNullOrWhiteSpace(displayName) || displayName.Length > 100)
-        {
-            error.WriteLine("orgs create: --name must have 1 to 100 characters.");
-            return 2;
-        }
-
-        if (store.FindOrgBySlug(slug) is not null)
+        var created = services.GetRequiredService<InstanceOrgs>().Create(null, slug!, displayName, owner?.Trim());
+        if (created.SlugTaken)
         {
             error.WriteLine($"orgs create: an org '{slug}' already exists.");
             return 1;
         }
 
-        var org = orgs.Ensure(slug, displayName);
-        services.GetRequiredService<AuditLog>().Record("cli", AuditActions.OrgCreated, AuditActions.Outcomes.Success, org.Id, org.Slug, new { name = org.Name });
-        output.WriteLine(json ? JsonSerializer.Serialize(new { id = org.Id, slug = org.Slug, name = org.Name }) : $"Created org '{org.Slug}' ({org.Name}).");
+        var org = created.Org!;
+        var invitation = created.OwnerInvitation;
+        if (json)
+        {
+            output.WriteLine(JsonSerializer.Serialize(new
+            {
+                id = org.Id,
+                slug = org.Slug,
+                name = org.Name,
+                owner_invitation = invitation is null ? null : new { id = invitation.Invitation.Id, email = invitation.Invitation.Email, expires_at = invitation.Invitation.ExpiresAt, accept_path = invitation.AcceptPath },
+            }));
+            return 0;
+        }
+
+        output.WriteLine($"Created org '{org.Slug}' ({org.Name}).");
+        if (invitation is not null)
+        {
+            // The CLI does not know the address people reach the appliance at, so it prints the path.
+            output.WriteLine($"Invited {invitation.Invitation.Email} as OWNER. Give them this link (shown once, valid 7 days, single use):");
+            output.WriteLine($"  https://<this appliance>{invitation.AcceptPath}");
+        }
+        else
+        {
+            output.WriteLine("It has no members yet: an instance administrator invites its owner at /admin/instance (or run again with --owner on a new org).");
+        }
+
         return 0;
     }
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9-]{1,62}$", RegexOptions.CultureInvariant)]
-    private static partial Regex SlugPattern();
 }

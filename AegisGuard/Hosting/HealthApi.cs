@@ -1,41 +1,70 @@
+using System.Net;
+using AegisGuard.Identity;
+using AegisGuard.Identity.Network;
 using AegisGuard.Pipeline;
 using AegisGuard.Storage.Health;
 using AegisGuard.Storage.IngestLog;
 
 namespace AegisGuard.Hosting;
 
-/// <summary>GET /healthz: 200 once the appliance is ready and can take batches; 503 with the reason when it cannot.</summary>
+/// <summary>
+/// GET /healthz: 200 once the appliance is ready and can take batches; 503 with the reason when it cannot. The full report
+/// goes to callers on the appliance itself (loopback, after <c>Security:TrustedProxies</c>) and to instance administrators;
+/// anyone else gets <see cref="PublicHealthReport"/> (readiness, ingest state, the components at fault).
+/// </summary>
 public static class HealthApi
 {
     public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/healthz", (IngestLog log, PipelineStatus pipeline, HealthConditions health) =>
+        routes.MapGet("/healthz", (HttpContext http, IngestLog log, PipelineStatus pipeline, HealthConditions health, ClientIpResolver ips) =>
             {
-                string? ingestProblem = log.UnavailableReason;
-                var conditions = health.Current;
-                var problems = conditions.Where(c => c.Impact == HealthImpact.NotReady).Select(ConditionReport.Of).ToList();
-                var warnings = conditions.Where(c => c.Impact == HealthImpact.Warning).Select(ConditionReport.Of).ToList();
-                if (ingestProblem is not null && !problems.Any(p => p.Component is IngestComponent or IngestLogComponent))
+                var (ready, body) = Build(log, pipeline, health);
+                int status = ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable;
+
+                // The details (reasons naming files and orgs, the whole appliance's traffic, memory) are for the operator:
+                // the appliance itself (probes, the CLI, a container health check) and instance administrators. Anyone
+                // else — a load balancer elsewhere, any visitor — gets readiness and the components at fault.
+                if (!IPAddress.IsLoopback(ips.Resolve(http)) && !http.User.HasPermission(Permissions.InstanceAdmin))
                 {
-                    problems.Insert(0, new ConditionReport(IngestComponent, ingestProblem, null));
+                    return Results.Json(new PublicHealthReport(body.Status, body.Ingest, [.. body.Problems.Select(p => p.Component)]), statusCode: status);
                 }
 
-                bool ready = problems.Count == 0;
-                var body = new HealthReport(
-                    ready ? "ready" : "degraded",
-                    ingestProblem ?? "ok",
-                    problems,
-                    warnings,
-                    new PipelineReport(Math.Max(0, log.TailAddress - Math.Max(pipeline.StoredUntil, log.BeginAddress)), log.CommittedUntilAddress, pipeline.ReaderAddress, pipeline.FlushedUntil, pipeline.RowsWritten, pipeline.FilesWritten, pipeline.FlushFailures, pipeline.Quarantined, pipeline.LastFlushAt, pipeline.LastError),
-                    RuntimeReport.Now());
-                return ready ? Results.Ok(body) : Results.Json(body, statusCode: StatusCodes.Status503ServiceUnavailable);
+                return Results.Json(body, statusCode: status);
             })
             .WithTags("Health")
             .WithSummary("Readiness and storage state")
+            .WithDescription("From the appliance itself (loopback) or for an instance administrator: the full report with reasons, pipeline " +
+                             "and runtime figures. From anywhere else: {status, ingest, problems: [component]} only.")
             .Produces<HealthReport>()
             .Produces<HealthReport>(StatusCodes.Status503ServiceUnavailable)
             .AllowAnonymous();
         return routes;
+    }
+
+    /// <summary>The health answer and whether the appliance is ready (also served to instance administrators at /api/instance/health).</summary>
+    public static (bool Ready, HealthReport Body) Build(IngestLog log, PipelineStatus pipeline, HealthConditions health)
+    {
+        ArgumentNullException.ThrowIfNull(log);
+        ArgumentNullException.ThrowIfNull(pipeline);
+        ArgumentNullException.ThrowIfNull(health);
+        string? ingestProblem = log.UnavailableReason;
+        var conditions = health.Current;
+        var problems = conditions.Where(c => c.Impact == HealthImpact.NotReady).Select(ConditionReport.Of).ToList();
+        var warnings = conditions.Where(c => c.Impact == HealthImpact.Warning).Select(ConditionReport.Of).ToList();
+        if (ingestProblem is not null && !problems.Any(p => p.Component is IngestComponent or IngestLogComponent))
+        {
+            problems.Insert(0, new ConditionReport(IngestComponent, ingestProblem, null));
+        }
+
+        bool ready = problems.Count == 0;
+        var body = new HealthReport(
+            ready ? "ready" : "degraded",
+            ingestProblem ?? "ok",
+            problems,
+            warnings,
+            new PipelineReport(Math.Max(0, log.TailAddress - Math.Max(pipeline.StoredUntil, log.BeginAddress)), log.CommittedUntilAddress, pipeline.ReaderAddress, pipeline.FlushedUntil, pipeline.RowsWritten, pipeline.FilesWritten, pipeline.FlushFailures, pipeline.Quarantined, pipeline.LastFlushAt, pipeline.LastError),
+            RuntimeReport.Now());
+        return (ready, body);
     }
 
     private const string IngestComponent = "ingest";
@@ -51,6 +80,12 @@ public static class HealthApi
     /// <param name="Pipeline">Progress of the normalizer.</param>
     /// <param name="Runtime">Memory and garbage collection of the process.</param>
     public sealed record HealthReport(string Status, string Ingest, IReadOnlyList<ConditionReport> Problems, IReadOnlyList<ConditionReport> Warnings, PipelineReport Pipeline, RuntimeReport Runtime);
+
+    /// <summary>The health answer for callers that are neither on the appliance itself nor an instance administrator.</summary>
+    /// <param name="Status">ready (200), or degraded (503).</param>
+    /// <param name="Ingest">ok, or why batches are refused (agents get the same reason with their 503).</param>
+    /// <param name="Problems">The components that keep the appliance from being ready, without the reasons.</param>
+    public sealed record PublicHealthReport(string Status, string Ingest, IReadOnlyList<string> Problems);
 
     /// <summary>One condition as /healthz lists it.</summary>
     /// <param name="Component">What reports it, e.g. ingest-log, pipeline.write, storage.file:…</param>

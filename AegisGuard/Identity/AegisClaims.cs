@@ -24,6 +24,12 @@ public static class AegisClaims
     /// </summary>
     public const string Restriction = "aegis:restriction";
 
+    /// <summary>
+    /// "true" on a browser session of an instance administrator; added from meta.db at each request by
+    /// <see cref="Instance.InstanceAdminClaims"/>, never taken from a token.
+    /// </summary>
+    public const string InstanceAdmin = "aegis:instance_admin";
+
     /// <summary>The authenticated principal's org id.</summary>
     public static int GetOrgId(this ClaimsPrincipal principal)
     {

@@ -317,6 +317,7 @@ public static class AuthApi
         var memberships = store.ListMembershipsOfUser(grant.UserId);
         var active = memberships.FirstOrDefault(m => m.OrgId == grant.OrgId);
         string role = active?.Role ?? grant.Role;
+        bool instanceAdmin = store.IsInstanceAdmin(grant.UserId);
         return new SessionInfo
         {
             UserId = grant.UserId,
@@ -325,7 +326,8 @@ public static class AuthApi
             OrgName = active?.OrgName ?? orgs.Find(grant.OrgId)?.Org.Name ?? grant.OrgSlug,
             Orgs = [.. memberships.Select(m => new OrgMembershipInfo(m.OrgSlug, m.OrgName, m.Role))],
             Role = role,
-            Permissions = [.. Permissions.All.Where(p => Permissions.ByRole.TryGetValue(role, out var granted) && granted.Contains(p))],
+            Permissions = [.. Permissions.All.Where(p => (Permissions.ByRole.TryGetValue(role, out var granted) && granted.Contains(p)) || (instanceAdmin && p == Permissions.InstanceAdmin))],
+            InstanceAdmin = instanceAdmin,
             MfaEnabled = user?.MfaEnabled ?? false,
             MustChangePassword = user?.MustChangePassword ?? false,
             MfaEnrolmentRequired = grant.Restriction == SessionRestrictions.MfaEnrolment,

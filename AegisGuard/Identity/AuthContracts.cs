@@ -70,9 +70,13 @@ public sealed record SessionInfo
     [JsonPropertyName("role")]
     public required string Role { get; init; }
 
-    /// <summary>What the role allows in the active org.</summary>
+    /// <summary>What the role allows in the active org (plus instance.admin for an instance administrator).</summary>
     [JsonPropertyName("permissions")]
     public required IReadOnlyList<string> Permissions { get; init; }
+
+    /// <summary>True for an instance administrator (creates orgs, invites into any org, sees appliance-wide figures).</summary>
+    [JsonPropertyName("instance_admin")]
+    public bool InstanceAdmin { get; init; }
 
     [JsonPropertyName("mfa_enabled")]
     public required bool MfaEnabled { get; init; }

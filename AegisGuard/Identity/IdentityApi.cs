@@ -1,5 +1,6 @@
 using AegisGuard.Audit;
 using AegisGuard.Identity.ApiKeys;
+using AegisGuard.Identity.Instance;
 using AegisGuard.Identity.Users;
 using AegisGuard.Orgs;
 
@@ -16,6 +17,7 @@ public static class IdentityApi
         routes.MapApiKeysApi();
         routes.MapOrgSettingsApi();
         routes.MapAuditApi();
+        routes.MapTenancyApi();
         return routes;
     }
 }

@@ -1,6 +1,7 @@
 using AegisGuard.Audit;
 using AegisGuard.Hosting;
 using AegisGuard.Identity.ApiKeys;
+using AegisGuard.Identity.Instance;
 using AegisGuard.Identity.Mfa;
 using AegisGuard.Identity.Network;
 using AegisGuard.Identity.Passwords;
@@ -22,7 +23,7 @@ public static class IdentityServiceCollectionExtensions
     /// <summary>The default scheme: an Authorization: Bearer header means an API key, anything else the browser session.</summary>
     public const string DefaultScheme = "Aegis";
 
-    private static readonly PathString[] IdentityPaths = ["/api/auth", "/api/users", "/api/keys", "/api/org", "/api/audit"];
+    private static readonly PathString[] IdentityPaths = ["/api/auth", "/api/users", "/api/keys", "/api/org", "/api/audit", "/api/invitations", "/api/instance"];
 
     /// <summary>
     /// Data Protection with the key ring in the data directory (resolved from the registered
@@ -64,6 +65,7 @@ public static class IdentityServiceCollectionExtensions
         services.AddSingleton<MfaService>();
         services.AddSingleton<UserService>();
         services.AddSingleton<SignInLockouts>();
+        services.AddTenancy();
 
         services.AddAuthentication(DefaultScheme)
             .AddPolicyScheme(DefaultScheme, "User session or API key", options => options.ForwardDefaultSelector = http =>

@@ -45,19 +45,38 @@ public static class IdentityApp
         return admin;
     }
 
-    /// <summary>Creates a member through POST /api/users and signs them in (password change done).</summary>
+    /// <summary>
+    /// Makes a member the way people join: <paramref name="admin"/> invites through POST /api/users, the new person accepts
+    /// the token with <see cref="UserPassword"/> (POST /api/invitations/accept), then signs in.
+    /// </summary>
     public static async Task<(SessionClient Client, long Id)> MemberAsync(AegisAppFactory factory, SessionClient admin, string email, string role, string? forwardedFor = null)
     {
-        var created = await Json.StatusAsync(await admin.PostAsync("/api/users", new { email, role }), System.Net.HttpStatusCode.Created);
-        string temporary = created.GetProperty("temporary_password").GetString()!;
+        string token = await InviteAsync(admin, email, role);
         var client = new SessionClient(factory, forwardedFor);
-        var session = await client.LoginOkAsync(email, temporary);
-        Assert.True(session.GetProperty("must_change_password").GetBoolean());
-        await Json.OkAsync(await client.PostAsync("/api/auth/password", new { current_password = temporary, new_password = UserPassword }));
-        return (client, created.GetProperty("user").GetProperty("id").GetInt64());
+        await Json.OkAsync(await client.PostAsync("/api/invitations/accept", new { token, password = UserPassword }));
+        var session = await client.LoginOkAsync(email, UserPassword);
+        Assert.False(session.GetProperty("must_change_password").GetBoolean());
+        return (client, session.GetProperty("user_id").GetInt64());
     }
 
-    /// <summary>A second org with its own OWNER (arranged through the services: there is no org-creation API yet), signed in.</summary>
+    /// <summary>Invites through <paramref name="path"/> (POST /api/users by default) and returns the one-time token of the answer's accept_url.</summary>
+    public static async Task<string> InviteAsync(SessionClient inviter, string email, string role, string path = "/api/users")
+    {
+        ArgumentNullException.ThrowIfNull(inviter);
+        var created = await Json.StatusAsync(await inviter.PostAsync(path, new { email, role }), System.Net.HttpStatusCode.Created);
+        return TokenOf(created);
+    }
+
+    /// <summary>The token in an invitation answer's accept_url (…/invite/{token}).</summary>
+    public static string TokenOf(JsonElement created)
+    {
+        string url = created.GetProperty("accept_url").GetString()!;
+        int at = url.IndexOf("/invite/", StringComparison.Ordinal);
+        Assert.True(at > 0, $"accept_url {url} has no /invite/ path");
+        return url[(at + "/invite/".Length)..];
+    }
+
+    /// <summary>A second org with its own OWNER (arranged directly through the services, to keep tests of other things short), signed in.</summary>
     public static async Task<(Org Org, SessionClient Owner)> OtherOrgAsync(AegisAppFactory factory, string slug, string ownerEmail)
     {
         var org = factory.Service<OrgDirectory>().Ensure(slug, slug.ToUpperInvariant());

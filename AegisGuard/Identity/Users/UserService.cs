@@ -1,5 +1,4 @@
 using System.Net.Mail;
-using System.Security.Cryptography;
 using AegisGuard.Audit;
 using AegisGuard.Identity.Passwords;
 using AegisGuard.Storage.Metadata;
@@ -7,7 +6,8 @@ using AegisGuard.Storage.Metadata;
 namespace AegisGuard.Identity.Users;
 
 /// <summary>
-/// People and memberships: first-start admin, create/invite, role changes, removal and password changes. Org
+/// People and memberships: first-start admin, role changes, removal and password changes (people join through
+/// invitations, <see cref="Invitations.InvitationService"/>). Org
 /// scoping is the caller's org (from the principal) in every method, so the API and the pages share the rules; the last OWNER of an org can be neither
 /// demoted nor removed, and only an OWNER can make or unmake owners.
 /// </summary>
@@ -15,9 +15,11 @@ public sealed class UserService(MetadataStore store, PasswordHasher hasher, Audi
 {
     public const string FirstAdminEmail = "admin@aegis.local";
     public const string FirstAdminPassword = "ChangeMeNow!123";
-    private const string TempAlphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789";
 
-    /// <summary>On an appliance without users: creates admin@aegis.local (OWNER of <paramref name="orgId"/>), who must change the password at first sign-in.</summary>
+    /// <summary>
+    /// On an appliance without users: creates admin@aegis.local (OWNER of <paramref name="orgId"/> and instance
+    /// administrator), who must change the password at first sign-in.
+    /// </summary>
     public bool EnsureFirstAdmin(int orgId)
     {
         if (store.CountUsers() > 0)
@@ -32,7 +34,8 @@ public sealed class UserService(MetadataStore store, PasswordHasher hasher, Audi
         }
 
         store.AddMembership(user.Id, orgId, Permissions.Roles.Owner);
-        audit.Record("system", AuditActions.UserCreated, AuditActions.Outcomes.Success, orgId, user.Email, new { role = Permissions.Roles.Owner, first_start = true });
+        store.SetInstanceAdmin(user.Id, instanceAdmin: true);
+        audit.Record("system", AuditActions.UserCreated, AuditActions.Outcomes.Success, orgId, user.Email, new { role = Permissions.Roles.Owner, first_start = true, instance_admin = true });
         return true;
     }
 
@@ -50,43 +53,6 @@ public sealed class UserService(MetadataStore store, PasswordHasher hasher, Audi
         }
 
         return null;
-    }
-
-    /// <summary>
-    /// Adds <paramref name="email"/> to the org with <paramref name="role"/>. A new person gets the given password
-    /// or a generated temporary one (returned once) and must change it at first sign-in; a person who already
-    /// has an account elsewhere just gains the membership (their password is not touched).
-    /// </summary>
-    public UserCreation CreateOrAdd(HttpContext http, string email, string role, string? password)
-    {
-        ArgumentNullException.ThrowIfNull(http);
-        ArgumentNullException.ThrowIfNull(email);
-        int orgId = http.User.GetOrgId();
-        email = email.Trim();
-        if (role == Permissions.Roles.Owner && !IsOwner(http))
-        {
-            return new UserCreation(UserCreationStatus.OwnerRequired, null, null);
-        }
-
-        var existing = store.FindUserByEmail(email);
-        string? temporary = null;
-        bool created = false;
-        if (existing is null)
-        {
-            temporary = password is null ? NewTemporaryPassword() : null;
-            existing = store.InsertUser(email, hasher.Hash(password ?? temporary!), mustChangePassword: true);
-            created = existing is not null;
-            existing ??= store.FindUserByEmail(email) ?? throw new InvalidOperationException($"user '{email}' vanished after it was created");
-        }
-
-        if (!store.AddMembership(existing.Id, orgId, role))
-        {
-            return new UserCreation(UserCreationStatus.AlreadyMember, existing, null);
-        }
-
-        audit.Record(http, created ? AuditActions.UserCreated : AuditActions.UserAdded, AuditActions.Outcomes.Success, orgId, existing.Email,
-            new { role, temporary_password_generated = temporary is not null });
-        return new UserCreation(created ? UserCreationStatus.Created : UserCreationStatus.AddedExisting, existing, temporary);
     }
 
     /// <summary>Sets a member's role in the caller's org. Only an OWNER may grant or take away OWNER; the last OWNER stays.</summary>
@@ -188,12 +154,5 @@ public sealed class UserService(MetadataStore store, PasswordHasher hasher, Audi
         store.SetPasswordHash(user.Id, hasher.Hash(newPassword), mustChangePassword: false, changedByUser: true);
         int ended = store.RevokeRefreshTokensOfUser(user.Id, keepFamilyId, time.GetUtcNow().UtcDateTime);
         audit.Record(http, AuditActions.PasswordChanged, AuditActions.Outcomes.Success, orgId, user.Email, new { other_sessions_ended = ended });
-    }
-
-    private static string NewTemporaryPassword()
-    {
-        // 16 letters/digits plus a fixed symbol: always passes the policy's class rule, ~93 bits of entropy.
-        string raw = RandomNumberGenerator.GetString(TempAlphabet, 16);
-        return $"{raw[..8]}-{raw[8..]}!7a";
     }
 }

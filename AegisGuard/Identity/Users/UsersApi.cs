@@ -1,12 +1,13 @@
 using System.Security.Claims;
 using System.Text.Json.Serialization;
 using AegisGuard.Audit;
+using AegisGuard.Identity.Invitations;
 using AegisGuard.Storage.Metadata;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace AegisGuard.Identity.Users;
 
-/// <summary>Members of the caller's org: list, create/invite, change role, remove (permission users.manage).</summary>
+/// <summary>Members of the caller's org: list, invite (<see cref="InvitationsApi"/>), change role, remove (permission users.manage).</summary>
 public static class UsersApi
 {
     public static IEndpointRouteBuilder MapUsersApi(this IEndpointRouteBuilder routes)
@@ -16,12 +17,13 @@ public static class UsersApi
             .WithSummary("Members of the caller's org")
             .Produces<IReadOnlyList<UserInfo>>()
             .ProducesProblem(StatusCodes.Status403Forbidden);
-        users.MapPost("/", Create)
-            .WithSummary("Create a user (or add an existing one) with a role")
-            .WithDescription("Body {email, role, password?}. Without a password a temporary one is generated and shown ONCE in temporary_password. " +
-                             "New users must change the password at first sign-in. A person who already has an account (in another org) is added " +
-                             "with the role; their password is not touched. Only an OWNER can make owners.")
-            .Produces<UserCreated>(StatusCodes.Status201Created)
+        users.MapPost("/", InvitationsApi.InviteIntoCallerOrg)
+            .WithSummary("Invite a person into the caller's org with a role")
+            .WithDescription("Body {email, role}. Answers 201 with the invitation and its accept_url (shown once; the appliance sends no e-mail, " +
+                             "so give the link to the person) — the same answer whether or not the e-mail has an account: nobody is added " +
+                             "until they accept at /invite/{token} (7 days, single use; see GET/DELETE /api/invitations). 409 already_member " +
+                             "when the e-mail is already a member of this org; only an OWNER can invite owners.")
+            .Produces<InvitationsApi.InvitationCreated>(StatusCodes.Status201Created)
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status409Conflict);
         users.MapPut("/{id:long}/role", ChangeRole)
@@ -41,43 +43,6 @@ public static class UsersApi
 
     private static Ok<List<UserInfo>> List(ClaimsPrincipal user, MetadataStore store) =>
         TypedResults.Ok(store.ListMembers(user.GetOrgId()).Select(UserInfo.From).ToList());
-
-    private static IResult Create(HttpContext http, CreateUserRequest? body, UserService users, MetadataStore store)
-    {
-        var errors = new Dictionary<string, string[]>();
-        if (UserService.CheckEmail(body?.Email) is { } emailProblem)
-        {
-            errors["email"] = [emailProblem];
-        }
-
-        string? role = Permissions.Roles.Normalise(body?.Role);
-        if (role is null)
-        {
-            errors["role"] = [$"must be one of {string.Join(", ", Permissions.Roles.All)}"];
-        }
-
-        if (body?.Password is not null && Passwords.PasswordPolicy.Check(body.Password, body.Email) is { } weak)
-        {
-            errors["password"] = [weak];
-        }
-
-        if (errors.Count > 0)
-        {
-            return IdentityProblems.Invalid(errors);
-        }
-
-        var result = users.CreateOrAdd(http, body!.Email!, role!, body.Password);
-        switch (result.Status)
-        {
-            case UserCreationStatus.OwnerRequired:
-                return IdentityProblems.Forbidden("Only an OWNER can make another owner.", "owner_required");
-            case UserCreationStatus.AlreadyMember:
-                return IdentityProblems.Conflict($"{result.User!.Email} is already a member of this organisation.", "already_member");
-        }
-
-        var member = store.FindMembership(result.User!.Id, http.User.GetOrgId())!;
-        return TypedResults.Created($"/api/users/{member.UserId}", new UserCreated(UserInfo.From(member), result.TemporaryPassword, result.Status == UserCreationStatus.AddedExisting));
-    }
 
     private static IResult ChangeRole(HttpContext http, long id, RoleChangeRequest? body, UserService users, MetadataStore store, RefusalAudit refusals)
     {
@@ -119,17 +84,6 @@ public static class UsersApi
         _ => IdentityProblems.NotFound($"No member with id {id} in this organisation."),
     };
 
-    /// <summary>POST /api/users.</summary>
-    public sealed record CreateUserRequest
-    {
-        public string? Email { get; init; }
-
-        public string? Role { get; init; }
-
-        /// <summary>Optional initial password (the user must change it at first sign-in); generated when absent.</summary>
-        public string? Password { get; init; }
-    }
-
     /// <summary>PUT /api/users/{id}/role.</summary>
     public sealed record RoleChangeRequest
     {
@@ -151,10 +105,4 @@ public static class UsersApi
             return new UserInfo(m.UserId, m.Email, m.Role, m.MfaEnabled, m.MustChangePassword, m.CreatedAt);
         }
     }
-
-    /// <summary>The answer to POST /api/users; temporary_password is shown once.</summary>
-    public sealed record UserCreated(
-        [property: JsonPropertyName("user")] UserInfo User,
-        [property: JsonPropertyName("temporary_password")] string? TemporaryPassword,
-        [property: JsonPropertyName("existing_account")] bool ExistingAccount);
 }

@@ -21,6 +21,8 @@ public static class AuditActionCatalog
         ["org"] = "Organisations",
         ["quarantine"] = "Quarantined batches",
         ["storage"] = "Damaged files",
+        ["invitation"] = "Invitations",
+        ["instance"] = "Instance administrators",
     };
 
     /// <summary>(prefix with its dot, group name, actions) in the order <see cref="AuditActions"/> declares them.</summary>

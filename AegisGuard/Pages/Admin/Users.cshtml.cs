@@ -1,4 +1,5 @@
 using AegisGuard.Identity;
+using AegisGuard.Identity.Invitations;
 using AegisGuard.Identity.Users;
 using AegisGuard.Pages.AppShell;
 using AegisGuard.Pages.Components;
@@ -10,14 +11,15 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace AegisGuard.Pages.Admin;
 
 /// <summary>
-/// Members of the org (<c>/admin/users</c>, permission users.manage): add a person with a role (a new account gets a
-/// temporary password, shown once in the answer to that POST — never stored or put in a redirect — and must choose its
-/// own at first sign-in), change a role, remove a member. The rules are <see cref="UserService"/>'s, shared with
-/// <c>/api/users</c>: the org is the caller's, only an OWNER makes or unmakes owners, the last OWNER stays. Members whose
-/// sign-in is locked or throttled show it with the end time and an Unlock button (<see cref="SignInLockouts"/>).
+/// Members of the org (<c>/admin/users</c>, permission users.manage): invite a person with a role (the one-time accept
+/// link is shown in the answer to that POST only — never stored or put in a redirect — and the page says the same
+/// thing whether or not the e-mail has an account), list and revoke pending invitations, change a role, remove a
+/// member. The rules are <see cref="InvitationService"/>'s and <see cref="UserService"/>'s, shared with <c>/api/users</c>:
+/// the org is the caller's, only an OWNER makes or unmakes owners, the last OWNER stays. Members whose sign-in is locked
+/// or throttled show it with the end time and an Unlock button (<see cref="SignInLockouts"/>).
 /// </summary>
 [Authorize(Policy = Permissions.UsersManage)]
-public sealed class UsersModel(MetadataStore store, UserService users, SignInLockouts lockouts, CurrentOrg currentOrg, TimeProvider time) : PageModel
+public sealed class UsersModel(MetadataStore store, UserService users, InvitationService invitations, SignInLockouts lockouts, CurrentOrg currentOrg, TimeProvider time) : PageModel
 {
     public Org Org { get; private set; } = null!;
 
@@ -26,8 +28,14 @@ public sealed class UsersModel(MetadataStore store, UserService users, SignInLoc
     /// <summary>Members whose sign-in is locked or throttled now, by user id.</summary>
     public IReadOnlyDictionary<long, LoginBlock> Lockouts { get; private set; } = new Dictionary<long, LoginBlock>();
 
-    /// <summary>The person just added (with the one-time temporary password when a new account was made).</summary>
-    public UserCreation? Added { get; private set; }
+    /// <summary>Invitations of the org that can still be accepted.</summary>
+    public IReadOnlyList<InvitationRow> Pending { get; private set; } = [];
+
+    /// <summary>The invitation just made, with its one-time link (this answer only).</summary>
+    public IssuedInvitation? Invited { get; private set; }
+
+    /// <summary>The full accept link of <see cref="Invited"/>.</summary>
+    public string? InvitedUrl => Invited is null ? null : $"{Request.Scheme}://{Request.Host}{Request.PathBase}{Invited.AcceptPath}";
 
     /// <summary>A refusal of the last action, for the banner.</summary>
     public string? Error { get; private set; }
@@ -42,8 +50,8 @@ public sealed class UsersModel(MetadataStore store, UserService users, SignInLoc
 
     public long? MyId => User.GetUserId();
 
-    /// <summary>Roles the caller may hand out: only an OWNER may make owners.</summary>
-    public IReadOnlyList<string> AssignableRoles => UserService.IsOwner(HttpContext)
+    /// <summary>Roles the caller may hand out: only an OWNER (or an instance administrator) may make owners.</summary>
+    public IReadOnlyList<string> AssignableRoles => MayInviteOwner
         ? Permissions.Roles.All
         : [.. Permissions.Roles.All.Where(r => r != Permissions.Roles.Owner)];
 
@@ -51,7 +59,7 @@ public sealed class UsersModel(MetadataStore store, UserService users, SignInLoc
     {
         Permissions.Roles.Owner => "Everything, including making other owners",
         Permissions.Roles.Admin => "Everything except the OWNER role: users, keys, settings, audit",
-        Permissions.Roles.User => "Read telemetry, own settings",
+        Permissions.Roles.User => "Read telemetry; create saved views, monitors and SLOs (as they arrive); own settings",
         _ => "Read only",
     };
 
@@ -76,25 +84,35 @@ public sealed class UsersModel(MetadataStore store, UserService users, SignInLoc
             return Page();
         }
 
-        var result = users.CreateOrAdd(HttpContext, Email!, role!, password: null);
-        switch (result.Status)
+        var outcome = invitations.Invite(HttpContext, User.GetOrgId(), Email!, role!, MayInviteOwner);
+        switch (outcome.Status)
         {
-            case UserCreationStatus.OwnerRequired:
-                ModelState.AddModelError(nameof(Role), "Only an OWNER can make another owner.");
+            case InviteStatus.OwnerRequired:
+                ModelState.AddModelError(nameof(Role), "Only an OWNER can invite another owner.");
                 break;
-            case UserCreationStatus.AlreadyMember:
-                ModelState.AddModelError(nameof(Email), $"{result.User!.Email} is already a member of this organisation.");
+            case InviteStatus.AlreadyMember:
+                ModelState.AddModelError(nameof(Email), $"{Email!.Trim()} is already a member of this organisation.");
                 break;
-            case UserCreationStatus.AddedExisting:
-                TempData[FlashMessageTagHelper.Success] = $"{result.User!.Email} already had an account and was added as {role}. Their password is unchanged.";
-                return LocalRedirect("/admin/users");
             default:
-                Added = result; // a new account: its temporary password is shown in this answer only
+                Invited = outcome.Issued; // its link is shown in this answer only
                 Email = null;
                 Role = null;
                 break;
         }
 
+        Load();
+        return Page();
+    }
+
+    public IActionResult OnPostRevoke(string id)
+    {
+        if (invitations.Revoke(HttpContext, User.GetOrgId(), id))
+        {
+            TempData[FlashMessageTagHelper.Success] = "The invitation was revoked; its link no longer works.";
+            return LocalRedirect("/admin/users");
+        }
+
+        Error = "That invitation is not pending in this organisation (any more).";
         Load();
         return Page();
     }
@@ -150,10 +168,13 @@ public sealed class UsersModel(MetadataStore store, UserService users, SignInLoc
         _ => "That person is not a member of this organisation (any more).",
     };
 
+    private bool MayInviteOwner => UserService.IsOwner(HttpContext) || User.HasPermission(Permissions.InstanceAdmin);
+
     private void Load()
     {
         Org = currentOrg.For(User);
         Members = store.ListMembers(Org.Id);
         Lockouts = lockouts.InOrg(Org.Id);
+        Pending = invitations.ListPending(Org.Id);
     }
 }

@@ -40,6 +40,7 @@ public static class NavigationMenu
             new("API keys", "/admin/keys", "keys", Permissions.KeysManage),
             new("Audit log", "/admin/audit", "audit", Permissions.AuditRead),
             new("Org settings", "/admin/settings", "settings", Permissions.OrgSettings),
+            new("Instance", "/admin/instance", "org", Permissions.InstanceAdmin),
         ]),
     ];
 }

@@ -1,8 +1,19 @@
 namespace AegisGuard.Pages.Overview;
 
-/// <summary>The Overview page's data: the org's stored telemetry and the appliance's ingest health.</summary>
+/// <summary>
+/// The Overview page's data: the org's stored telemetry and the ingest health. The appliance-wide figures (backlog, rows
+/// written, flushes, restarts, health reasons) are filled in only for an instance administrator
+/// (<see cref="ApplianceWide"/>); for anyone else they are zero or empty, so a member of one org learns nothing about the
+/// traffic of the others.
+/// </summary>
 public sealed record ApplianceOverview
 {
+    /// <summary>True when the appliance-wide figures below are filled in (the viewer is an instance administrator).</summary>
+    public required bool ApplianceWide { get; init; }
+
+    /// <summary>False while anything keeps the appliance from being ready (shown to everyone, without the reasons unless <see cref="ApplianceWide"/>).</summary>
+    public required bool Ready { get; init; }
+
     public required IReadOnlyList<SignalSummary> Signals { get; init; }
 
     /// <summary>The last <see cref="OverviewReader.VolumeDays"/> UTC days, oldest first, including empty days.</summary>

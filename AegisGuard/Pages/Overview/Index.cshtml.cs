@@ -14,7 +14,9 @@ namespace AegisGuard.Pages.Overview;
 
 /// <summary>
 /// The landing page (<c>/</c>): what the appliance holds for the org — events, files and bytes per signal, the daily
-/// volume — and whether ingestion is healthy. With nothing stored yet it shows how to send a first signed batch.
+/// volume — and whether ingestion is healthy. The ingest-pipeline card shows appliance-wide figures to instance
+/// administrators only; other members see their own org's state. With nothing stored yet it shows how to send a first
+/// signed batch.
 /// </summary>
 [Authorize(Policy = Permissions.TelemetryRead)]
 public sealed class IndexModel(OverviewReader reader, CurrentOrg currentOrg, CliInvocation cli, QuarantineService quarantine) : PageModel
@@ -31,7 +33,7 @@ public sealed class IndexModel(OverviewReader reader, CurrentOrg currentOrg, Cli
     public void OnGet()
     {
         Org = currentOrg.For(User);
-        Overview = reader.Read(Org.Id);
+        Overview = reader.Read(Org.Id, applianceWide: User.HasPermission(Permissions.InstanceAdmin));
         Guide = IngestGuide.For(cli, Org.Slug, $"{Request.Scheme}://{Request.Host}");
     }
 

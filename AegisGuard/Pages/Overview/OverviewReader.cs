@@ -18,7 +18,8 @@ public sealed class OverviewReader(TelemetryStore store, IngestLog log, Pipeline
     private static readonly (Signal Signal, string Title)[] SignalTitles =
         [(Signal.Logs, "Logs"), (Signal.Metrics, "Metrics"), (Signal.Traces, "Traces"), (Signal.Rum, "RUM events")];
 
-    public ApplianceOverview Read(int orgId)
+    /// <summary>The overview of <paramref name="orgId"/>; appliance-wide figures only with <paramref name="applianceWide"/> (instance administrators).</summary>
+    public ApplianceOverview Read(int orgId, bool applianceWide)
     {
         var now = time.GetUtcNow();
         var today = DateOnly.FromDateTime(now.UtcDateTime);
@@ -59,24 +60,31 @@ public sealed class OverviewReader(TelemetryStore store, IngestLog log, Pipeline
             days.Add(new DailyVolume(day, perDay.TryGetValue(day, out var bySignal) ? bySignal : new Dictionary<string, long>()));
         }
 
+        var conditions = health.Current;
+        var problems = conditions.Where(c => c.Impact == HealthImpact.NotReady).ToList();
+
+        // A damaged file's warning names its org, day and rows: only that org (and the instance administrator) sees it.
+        bool OwnDamagedFile(HealthCondition c) =>
+            c.Component.StartsWith(TelemetryStore.DamagedFileHealthPrefix, StringComparison.Ordinal) && c.Component.Contains($"/org={orgId}/", StringComparison.Ordinal);
+        var warnings = conditions.Where(c => c.Impact == HealthImpact.Warning &&
+            (applianceWide ? !c.Component.StartsWith(TelemetryStore.DamagedFileHealthPrefix, StringComparison.Ordinal) || OwnDamagedFile(c) : OwnDamagedFile(c))).ToList();
         return new ApplianceOverview
         {
+            ApplianceWide = applianceWide,
+            Ready = problems.Count == 0,
             Signals = signals,
             Days = days,
             IngestUnavailable = log.UnavailableReason,
-            BacklogBytes = Math.Max(0, log.TailAddress - Math.Max(pipeline.StoredUntil, log.BeginAddress)),
-            RowsWrittenSinceStart = pipeline.RowsWritten,
-            FlushFailures = pipeline.FlushFailures,
-            Quarantined = pipeline.Quarantined,
-            Problems = [.. health.Current.Where(c => c.Impact == HealthImpact.NotReady)],
-            // A damaged file's warning names its org, day and rows: only that org sees it here.
-            Warnings = [.. health.Current.Where(c => c.Impact == HealthImpact.Warning &&
-                (!c.Component.StartsWith(TelemetryStore.DamagedFileHealthPrefix, StringComparison.Ordinal) ||
-                 c.Component.Contains($"/org={orgId}/", StringComparison.Ordinal)))],
+            BacklogBytes = applianceWide ? Math.Max(0, log.TailAddress - Math.Max(pipeline.StoredUntil, log.BeginAddress)) : 0,
+            RowsWrittenSinceStart = applianceWide ? pipeline.RowsWritten : 0,
+            FlushFailures = applianceWide ? pipeline.FlushFailures : 0,
+            Quarantined = applianceWide ? pipeline.Quarantined : 0,
+            Problems = applianceWide ? problems : [],
+            Warnings = warnings,
             QuarantinedBatches = quarantine.List(orgId),
-            PipelineRestarts = pipeline.Restarts,
-            LastFlushAt = pipeline.LastFlushAt,
-            LastFlushError = pipeline.LastError,
+            PipelineRestarts = applianceWide ? pipeline.Restarts : 0,
+            LastFlushAt = applianceWide ? pipeline.LastFlushAt : null,
+            LastFlushError = applianceWide ? pipeline.LastError : null,
             Now = now,
         };
     }
