@@ -122,6 +122,25 @@ public sealed class RefusalAuditTests
     }
 
     [Fact]
+    public async Task Instance_administrators_read_the_refusals_no_org_owns_and_org_owners_cannot()
+    {
+        using var factory = IdentityApp.NewFactory(FastWindow);
+        var admin = await IdentityApp.AdminAsync(factory);
+        var (_, owner) = await IdentityApp.OtherOrgAsync(factory, "org-i", "owner@i.example.com");
+        var http = factory.CreateClient();
+        Assert.Equal(HttpStatusCode.Unauthorized, (await new SignedClient(http, "obs_nobodys", "secret").PostAsync("/v1/logs", Batch)).StatusCode);
+        await InstanceAsync(factory, "refused.api_key", 1);
+
+        var page = await Json.OkAsync(await admin.GetAsync("/api/instance/audit?action=refused.&page_size=50"));
+        var entry = Assert.Single(page.GetProperty("entries").EnumerateArray(), e => e.GetProperty("actor").GetString() == "obs_nobodys");
+        Assert.Equal("unknown_key", entry.GetProperty("details").GetProperty("reason").GetString());
+        await Json.ProblemAsync(await admin.GetAsync("/api/instance/audit?page_size=0"), HttpStatusCode.UnprocessableEntity);
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await owner.GetAsync("/api/instance/audit")).StatusCode);
+        Assert.DoesNotContain(await IdentityApp.AuditAsync(owner), e => e.GetProperty("actor").GetString() == "obs_nobodys");
+    }
+
+    [Fact]
     public async Task A_flood_of_1000_bad_signatures_becomes_a_handful_of_entries_whose_counts_sum_to_1000()
     {
         using var factory = IdentityApp.NewFactory(FastWindow);

@@ -6,7 +6,11 @@ using AegisGuard.Storage.Metadata;
 
 namespace AegisGuard.Audit;
 
-/// <summary>GET /api/audit: the caller's org's audit entries, newest first, filtered and paged (permission audit.read).</summary>
+/// <summary>
+/// GET /api/audit: the caller's org's audit entries, newest first, filtered and paged (permission audit.read).
+/// GET /api/instance/audit: the same for the instance's own entries, which belong to no org (refusals of unknown keys
+/// and forged tokens, instance administration), for instance administrators only.
+/// </summary>
 public static class AuditApi
 {
     public const int MaxPageSize = 500;
@@ -22,11 +26,28 @@ public static class AuditApi
             .Produces<AuditResult>()
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status403Forbidden);
+        routes.MapGet("/api/instance/audit", QueryInstance)
+            .WithTags("Instance")
+            .WithSummary("Audit entries of the instance itself (no org), newest first")
+            .WithDescription("Entries no org owns: requests refused before an org was known (unknown API keys, forged or expired tokens, " +
+                             "sign-ins of unknown e-mails) and instance administration. Same filters and paging as /api/audit.")
+            .RequireAuthorization(Permissions.InstanceAdmin)
+            .Produces<AuditResult>()
+            .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status403Forbidden);
         return routes;
     }
 
     private static IResult Query(ClaimsPrincipal user, MetadataStore store, string? action, string? actor, string? outcome, string? from, string? to,
-        string? page, [Microsoft.AspNetCore.Mvc.FromQuery(Name = "page_size")] string? pageSize)
+        string? page, [Microsoft.AspNetCore.Mvc.FromQuery(Name = "page_size")] string? pageSize) =>
+        Read(store, user.GetOrgId(), instance: false, action, actor, outcome, from, to, page, pageSize);
+
+    private static IResult QueryInstance(MetadataStore store, string? action, string? actor, string? outcome, string? from, string? to,
+        string? page, [Microsoft.AspNetCore.Mvc.FromQuery(Name = "page_size")] string? pageSize) =>
+        Read(store, orgId: 0, instance: true, action, actor, outcome, from, to, page, pageSize);
+
+    private static IResult Read(MetadataStore store, int orgId, bool instance, string? action, string? actor, string? outcome, string? from, string? to,
+        string? page, string? pageSize)
     {
         var errors = new Dictionary<string, string[]>();
         var fromTime = ParseTime(from, "from", errors);
@@ -45,7 +66,8 @@ public static class AuditApi
 
         var result = store.QueryAudit(new AuditQuery
         {
-            OrgId = user.GetOrgId(),
+            OrgId = orgId,
+            Instance = instance,
             Action = string.IsNullOrWhiteSpace(action) ? null : action.Trim(),
             Actor = string.IsNullOrWhiteSpace(actor) ? null : actor.Trim(),
             Outcome = outcome,
