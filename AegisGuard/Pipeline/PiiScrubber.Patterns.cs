@@ -18,6 +18,8 @@ public sealed partial class PiiScrubber
     // in "ref 4111 1111 1111 1111 2222"): a shorter number before them ("qty 2 4111 1111 1111 1111", the day of
     // "2025-10-31 4111 ...") cannot be, so it does not hide the card.
     //
+    // A '+' before digits makes them an international phone number (+4915112345678 passes Luhn), never a card.
+    //
     // Cards never start with 0 (no payment network issues that prefix), which keeps zero-padded ids such as the
     // all-zero OpenTelemetry span id 0000000000000000 (Luhn-valid!) out. Grouped cards use groups of 3-6 digits after
     // a 4-6 digit head, as printed on cards and in forms, so dates (2025-10-31) and lists of small numbers are not
@@ -30,10 +32,10 @@ public sealed partial class PiiScrubber
         | (?<![\p{L}\p{N}]|[0-9][.,]|[0-9]{3}\x20) (?!000|666|9) [0-9]{3} \x20 (?!00)[0-9]{2} \x20 (?!0000)[0-9]{4} (?![\p{L}\p{N}]|[.,][0-9]|\x20[0-9]{3})
         | (?<=(?<!\p{L})(?i:ssn|social[\x20_.-]?security(?:[\x20_.-]?(?:number|no))?)(?:\x20(?i:is))?[\x20:=\#"'._\\-]{0,6})
           (?!000|666|9) [0-9]{3} (?!00)[0-9]{2} (?!0000)[0-9]{4} (?![\p{L}\p{N}])
-        | (?<![\p{L}\p{N}]|[0-9][-.,]) [1-9][0-9]{12,18} (?![\p{L}\p{N}]|[-.,][0-9])
-        | (?<![\p{L}\p{N}]|[0-9][-.,]) [1-9][0-9]{3,5} (?:-[0-9]{3,6}){1,4} (?![\p{L}\p{N}]|[-.,][0-9])
-        | (?<![\p{L}\p{N}]|[0-9][-.,]) [1-9][0-9]{3,5} (?:\.[0-9]{3,6}){1,4} (?![\p{L}\p{N}]|[-.,][0-9])
-        | (?<![\p{L}\p{N}]|[0-9][.,]|[0-9]{3}\x20) [1-9][0-9]{3,5} (?:\x20[0-9]{3,6}){1,4} (?![\p{L}\p{N}]|[.,][0-9]|\x20[0-9]{3})
+        | (?<![\p{L}\p{N}+]|[0-9][-.,]) [1-9][0-9]{12,18} (?![\p{L}\p{N}]|[-.,][0-9])
+        | (?<![\p{L}\p{N}+]|[0-9][-.,]) [1-9][0-9]{3,5} (?:-[0-9]{3,6}){1,4} (?![\p{L}\p{N}]|[-.,][0-9])
+        | (?<![\p{L}\p{N}+]|[0-9][-.,]) [1-9][0-9]{3,5} (?:\.[0-9]{3,6}){1,4} (?![\p{L}\p{N}]|[-.,][0-9])
+        | (?<![\p{L}\p{N}+]|[0-9][.,]|[0-9]{3}\x20) [1-9][0-9]{3,5} (?:\x20[0-9]{3,6}){1,4} (?![\p{L}\p{N}]|[.,][0-9]|\x20[0-9]{3})
         """;
 
     // Secrets in free text; the group v is what is redacted:
@@ -70,7 +72,7 @@ public sealed partial class PiiScrubber
         (?<![\p{L}\p{N}_:.])
         (?=[0-9A-Fa-f]{0,4}:[0-9A-Fa-f]{0,4}:)
         [0-9A-Fa-f:]{2,39} (?:(?<=:)(?:[0-9]{1,3}\.){3}[0-9]{1,3})?
-        (?![\p{L}\p{N}_:])
+        (?![\p{L}\p{N}_:]|\.[0-9])
         """;
 
     // Opt-in: E.164 (+ and 8-15 digits, with spaces, dots, dashes or brackets between), North American

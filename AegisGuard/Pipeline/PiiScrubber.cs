@@ -282,11 +282,6 @@ public sealed partial class PiiScrubber
 
         if ((Rules & PiiRules.IpAddresses) != 0)
         {
-            if (chain >= 4 && text.Contains('.'))
-            {
-                FindAll(text, ipv4, IpKind, ref findings);
-            }
-
             if (text.Contains(':'))
             {
                 foreach (ValueMatch match in ipv6.EnumerateMatches(text))
@@ -298,6 +293,12 @@ public sealed partial class PiiScrubber
                         Add(ref findings, new PiiFinding(match.Index, match.Index + match.Length, IpKind));
                     }
                 }
+            }
+
+            // After IPv6, which may end in an IPv4 (::ffff:192.0.2.128).
+            if (chain >= 4 && text.Contains('.'))
+            {
+                FindAll(text, ipv4, IpKind, ref findings);
             }
         }
 
@@ -419,7 +420,7 @@ public sealed partial class PiiScrubber
     private static string? ClassifyNumber(ReadOnlySpan<char> found)
     {
         // Only the SSN-in-context pattern finds 9 bare digits (cards have 13+).
-        if (found.Length == 9)
+        if (found.Length == 9 && found.IndexOfAnyExceptInRange('0', '9') < 0)
         {
             return SsnKind;
         }
