@@ -26,15 +26,23 @@ internal readonly struct PiiTextView
 
     public static PiiTextView Of(string value)
     {
-        if (value.AsSpan().IndexOfAny('\\', '%', '&') < 0)
+        // Most '%' and '&' are not escapes ("85% full", "a & b"): find a real one before allocating anything.
+        int first = FirstEscape(value);
+        if (first < 0)
         {
             return new PiiTextView(value, null);
         }
 
         var text = new System.Text.StringBuilder(value.Length);
         var map = new List<int>(value.Length + 1);
+        text.Append(value, 0, first);
+        for (int k = 0; k < first; k++)
+        {
+            map.Add(k);
+        }
+
         bool decoded = false;
-        int i = 0;
+        int i = first;
         while (i < value.Length)
         {
             if (TryDecode(value, i, out char c, out int length))
@@ -59,6 +67,23 @@ internal readonly struct PiiTextView
 
         map.Add(value.Length);
         return new PiiTextView(text.ToString(), [.. map]);
+    }
+
+    private static int FirstEscape(string value)
+    {
+        int i = value.AsSpan().IndexOfAny('\\', '%', '&');
+        while (i >= 0)
+        {
+            if (TryDecode(value, i, out _, out _))
+            {
+                return i;
+            }
+
+            int next = value.AsSpan(i + 1).IndexOfAny('\\', '%', '&');
+            i = next < 0 ? -1 : i + 1 + next;
+        }
+
+        return -1;
     }
 
     private static bool TryDecode(string s, int i, out char c, out int length)
