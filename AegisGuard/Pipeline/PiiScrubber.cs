@@ -60,6 +60,8 @@ public sealed partial class PiiScrubber
     // Anything a rule could start from: digits (numbers, IPs, phones), '@' (e-mails) and the escapes that hide them.
     private static readonly SearchValues<char> Triggers = SearchValues.Create("@%&\\0123456789");
 
+    private static readonly SearchValues<byte> JsonTriggers = SearchValues.Create("@%&\\0123456789"u8);
+
     // Words that announce a secret in free text (checked only when no trigger character is present, or for the rule).
     private static readonly SearchValues<string> SecretWords = SearchValues.Create(
         ["bearer", "password", "passwd", "passphrase", "secret", "token", "apikey", "api_key", "api-key", "authorization"],
@@ -137,7 +139,9 @@ public sealed partial class PiiScrubber
     /// </summary>
     public bool MayNeedScrubbing(ReadOnlySpan<byte> rawJson)
     {
-        if (rawJson.Length > MaxStackCheck)
+        // The trigger characters are ASCII, so the bytes can be searched as they are; only a value without any needs
+        // its text for the secret words (and ':' for IPv6).
+        if (rawJson.Length > MaxStackCheck || rawJson.IndexOfAny(JsonTriggers) >= 0)
         {
             return true;
         }
