@@ -31,7 +31,7 @@ public sealed class BatchDecoderTests
     public void Every_string_that_may_hold_pii_still_reaches_the_scrubber_even_behind_escapes()
     {
         var scrubber = new PiiScrubber(PiiMode.Redact, new byte[32]);
-        var row = DecodeOne($$"""{"message":"mail jane@example.com","attributes":{{Attributes}}}""", scrubber.Scrub);
+        var row = DecodeOne($$"""{"message":"mail jane@example.com","attributes":{{Attributes}}}""", scrubber);
 
         var stored = JsonNode.Parse(row.AttributesJson)!;
         Assert.Equal("mail [REDACTED:email]", row.Message);
@@ -68,17 +68,17 @@ public sealed class BatchDecoderTests
         Assert.Contains(validateContext.Errors, e => e.Index == 2 && e.Field == "message");
     }
 
-    private static AegisGuard.Storage.Telemetry.LogRecord DecodeOne(string item, Func<string, string>? scrub)
+    private static AegisGuard.Storage.Telemetry.LogRecord DecodeOne(string item, PiiScrubber? scrub)
     {
         var result = new LogBatchDecoder().Decode(Encoding.UTF8.GetBytes($$"""{"logs":[{{item}}]}"""), Context(scrub, out var context));
         Assert.True(result.Outcome == DecodeOutcome.Ok, string.Join("; ", context.Errors));
         return Assert.Single(result.Rows);
     }
 
-    private static DecodeContext Context(Func<string, string>? scrub, out DecodeContext context)
+    private static DecodeContext Context(PiiScrubber? scrub, out DecodeContext context)
     {
         var now = DateTime.UtcNow;
-        context = new DecodeContext { ReceivedAt = now, OldestAllowed = now.AddDays(-1), NewestAllowed = now.AddMinutes(5), Scrub = scrub };
+        context = new DecodeContext { ReceivedAt = now, OldestAllowed = now.AddDays(-1), NewestAllowed = now.AddMinutes(5), Scrubber = scrub };
         return context;
     }
 }

@@ -116,7 +116,7 @@ public sealed class HostileIngestionFuzzTests(ITestOutputHelper output)
             ReceivedAt = DateTime.UtcNow,
             OldestAllowed = DateTime.MinValue,
             NewestAllowed = DateTime.MaxValue,
-            Scrub = scrubber.Scrub,
+            Scrubber = scrubber,
         };
         try
         {

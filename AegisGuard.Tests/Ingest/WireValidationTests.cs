@@ -364,7 +364,7 @@ public sealed class WireValidationTests
             ReceivedAt = DateTime.UtcNow,
             OldestAllowed = DateTime.MinValue,
             NewestAllowed = DateTime.MaxValue,
-            Scrub = scrubber.Scrub,
+            Scrubber = scrubber,
         };
         return context;
     }

@@ -223,7 +223,7 @@ public sealed partial class IngestHandler(
             ReceivedAt = now,
             OldestAllowed = now - limits.MaxEventAge,
             NewestAllowed = now + limits.MaxFutureSkew,
-            Scrub = scrubbers.For(org).Scrub,
+            Scrubber = scrubbers.For(org),
         };
         var decoded = decoder.DecodeRows(json, context);
         switch (decoded.Outcome)

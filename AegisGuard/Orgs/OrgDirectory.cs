@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using AegisGuard.Identity;
 using AegisGuard.Identity.Network;
+using AegisGuard.Pipeline;
 using AegisGuard.Storage.Metadata;
 
 namespace AegisGuard.Orgs;
@@ -46,7 +47,10 @@ public sealed class OrgDirectory(MetadataStore store, SecretProtector protector,
                 keyRing?.ReportUnavailable(ex);
             }
 
-            entry = new OrgEntry(org, piiKey, keyProblem, IpAllowlist.FromStored(security.IpAllowlist), security.RequireMfa);
+            var rules = store.FindOrgPiiRules(orgId);
+            var piiRules = (rules?.IpAddresses == true ? PiiRules.IpAddresses : PiiRules.None) |
+                           (rules?.PhoneNumbers == true ? PiiRules.PhoneNumbers : PiiRules.None);
+            entry = new OrgEntry(org, piiKey, keyProblem, IpAllowlist.FromStored(security.IpAllowlist), security.RequireMfa, piiRules);
         }
 
         cache[orgId] = new CachedOrg(entry, now);

@@ -1,5 +1,6 @@
 using AegisGuard.Identity;
 using AegisGuard.Identity.Network;
+using AegisGuard.Pipeline;
 using AegisGuard.Storage.Metadata;
 
 namespace AegisGuard.Orgs;
@@ -9,7 +10,8 @@ namespace AegisGuard.Orgs;
 /// ring cannot decrypt it: check <see cref="PiiKeyAvailable"/> first (or catch <see cref="KeyRingUnavailableException"/>
 /// from <see cref="PiiKey"/>) and hold the org's records back, answering 503, until the ring is restored.
 /// </summary>
-public sealed class OrgEntry(Org org, byte[]? piiKey, KeyRingUnavailableException? piiKeyProblem, IpAllowlist allowlist, bool requireMfa)
+public sealed class OrgEntry(Org org, byte[]? piiKey, KeyRingUnavailableException? piiKeyProblem, IpAllowlist allowlist, bool requireMfa,
+    PiiRules piiRules = PiiRules.None)
 {
     /// <summary>The stored org.</summary>
     public Org Org { get; } = org;
@@ -26,4 +28,7 @@ public sealed class OrgEntry(Org org, byte[]? piiKey, KeyRingUnavailableExceptio
 
     /// <summary>True when members must have MFA on.</summary>
     public bool RequireMfa { get; } = requireMfa;
+
+    /// <summary>The opt-in PII rules the org switched on (IP addresses, phone numbers).</summary>
+    public PiiRules PiiRules { get; } = piiRules;
 }

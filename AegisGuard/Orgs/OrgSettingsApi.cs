@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace AegisGuard.Orgs;
 
 /// <summary>
-/// GET/PUT /api/org/settings for the caller's org (permission org.settings): IP allowlist, PII mode, retention,
+/// GET/PUT /api/org/settings for the caller's org (permission org.settings): IP allowlist, PII mode and opt-in rules, retention,
 /// ingestion rate limit, MFA requirement. The rules live in <see cref="OrgSettingsService"/>, shared with the page.
 /// </summary>
 public static class OrgSettingsApi
@@ -21,7 +21,7 @@ public static class OrgSettingsApi
             .WithSummary("Change org settings (only the fields sent)")
             .WithDescription("ip_allowlist: CIDR ranges, IPv4 or IPv6 (empty list = every address); applies to ingestion and to every API " +
                              "and page request of the org (403 outside it). It must include your own address, so you cannot lock yourself out. " +
-                             "pii_mode: redact | hash. retention_days: 1–3650. ingest_rate_limit: events/s, 0 = appliance default. " +
+                             "pii_mode: redact | hash. pii_ip_addresses, pii_phone_numbers: opt-in PII rules (true/false; off by default). retention_days: 1–3650. ingest_rate_limit: events/s, 0 = appliance default. " +
                              "require_mfa: members without MFA must enrol before anything else.")
             .Produces<OrgSettings>()
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
@@ -50,6 +50,12 @@ public static class OrgSettingsApi
         [JsonPropertyName("pii_mode")]
         public string? PiiMode { get; init; }
 
+        [JsonPropertyName("pii_ip_addresses")]
+        public bool? PiiIpAddresses { get; init; }
+
+        [JsonPropertyName("pii_phone_numbers")]
+        public bool? PiiPhoneNumbers { get; init; }
+
         [JsonPropertyName("retention_days")]
         public int? RetentionDays { get; init; }
 
@@ -74,6 +80,14 @@ public static class OrgSettingsApi
 
         [JsonPropertyName("pii_mode")]
         public required string PiiMode { get; init; }
+
+        /// <summary>True when IPv4/IPv6 addresses are scrubbed (opt-in).</summary>
+        [JsonPropertyName("pii_ip_addresses")]
+        public required bool PiiIpAddresses { get; init; }
+
+        /// <summary>True when phone numbers are scrubbed (opt-in).</summary>
+        [JsonPropertyName("pii_phone_numbers")]
+        public required bool PiiPhoneNumbers { get; init; }
 
         [JsonPropertyName("retention_days")]
         public required int RetentionDays { get; init; }

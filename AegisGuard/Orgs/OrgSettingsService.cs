@@ -19,12 +19,15 @@ public sealed class OrgSettingsService(MetadataStore store, OrgDirectory orgs, C
     {
         var org = store.FindOrg(orgId) ?? throw new InvalidOperationException($"org {orgId} of the principal does not exist");
         var security = store.FindOrgSecurity(orgId)!;
+        var piiRules = store.FindOrgPiiRules(orgId)!;
         return new OrgSettings
         {
             Org = org.Slug,
             Name = org.Name,
             IpAllowlist = security.IpAllowlist,
             PiiMode = org.PiiMode,
+            PiiIpAddresses = piiRules.IpAddresses,
+            PiiPhoneNumbers = piiRules.PhoneNumbers,
             RetentionDays = org.RetentionDays,
             IngestRateLimit = org.IngestRateLimit,
             RequireMfa = security.RequireMfa,
@@ -90,6 +93,8 @@ public sealed class OrgSettingsService(MetadataStore store, OrgDirectory orgs, C
         {
             IpAllowlist = body.IpAllowlist is null ? current.IpAllowlist : [.. ranges.Select(r => r.ToString()).Distinct()],
             PiiMode = piiMode ?? current.PiiMode,
+            PiiIpAddresses = body.PiiIpAddresses ?? current.PiiIpAddresses,
+            PiiPhoneNumbers = body.PiiPhoneNumbers ?? current.PiiPhoneNumbers,
             RetentionDays = body.RetentionDays ?? current.RetentionDays,
             IngestRateLimit = body.IngestRateLimit ?? current.IngestRateLimit,
             RequireMfa = body.RequireMfa ?? current.RequireMfa,
@@ -102,6 +107,8 @@ public sealed class OrgSettingsService(MetadataStore store, OrgDirectory orgs, C
         }
 
         Note(changes, "pii_mode", current.PiiMode, next.PiiMode);
+        Note(changes, "pii_ip_addresses", current.PiiIpAddresses, next.PiiIpAddresses);
+        Note(changes, "pii_phone_numbers", current.PiiPhoneNumbers, next.PiiPhoneNumbers);
         Note(changes, "retention_days", current.RetentionDays, next.RetentionDays);
         Note(changes, "ingest_rate_limit", current.IngestRateLimit, next.IngestRateLimit);
         Note(changes, "require_mfa", current.RequireMfa, next.RequireMfa);
@@ -115,6 +122,7 @@ public sealed class OrgSettingsService(MetadataStore store, OrgDirectory orgs, C
                 IpAllowlist = next.IpAllowlist,
                 RequireMfa = next.RequireMfa,
             });
+            store.UpdateOrgPiiRules(orgId, new OrgPiiRules { IpAddresses = next.PiiIpAddresses, PhoneNumbers = next.PiiPhoneNumbers });
             orgs.Invalidate(orgId);
             audit.Record(http, AuditActions.SettingsChanged, AuditActions.Outcomes.Success, orgId, current.Org, changes);
         }

@@ -306,7 +306,7 @@ public sealed partial class Normalizer(
             OldestAllowed = DateTime.MinValue, // the window was checked at ingestion; a replay must not re-judge it
             NewestAllowed = DateTime.MaxValue,
             SourceAddress = address,
-            Scrub = scrubbers.For(org).Scrub,
+            Scrubber = scrubbers.For(org),
         };
         var result = decoders.For(envelope.Signal).DecodeRows(json, context);
         return result.Outcome == DecodeOutcome.Ok

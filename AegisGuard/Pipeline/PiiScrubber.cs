@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Net;
+using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -6,15 +8,19 @@ using System.Text.RegularExpressions;
 namespace AegisGuard.Pipeline;
 
 /// <summary>
-/// Removes e-mail addresses, US social security numbers and payment card numbers from log text
-/// before it is stored, either as fixed markers (<see cref="PiiMode.Redact"/>) or as keyed hashes
-/// (<see cref="PiiMode.Hash"/>) that keep equal values groupable without keeping the values.
+/// Removes personal data and secrets from telemetry text before it is stored: always e-mail addresses, US social
+/// security numbers, payment card numbers, secrets (bearer tokens, <c>password=…</c>, URL credentials and the whole
+/// value of secret-named attributes), and per org IP addresses and phone numbers (<see cref="PiiRules"/>). Findings
+/// become fixed markers (<see cref="PiiMode.Redact"/>) or keyed hashes (<see cref="PiiMode.Hash"/>) that keep equal
+/// values groupable without keeping the values; secrets are always redacted.
 /// </summary>
 /// <remarks>
-/// Runs on every ingested line, so the common case (nothing to find) must cost a vectorised scan
-/// and no allocation. The patterns lean towards leaving look-alikes alone (order ids, trace ids,
-/// timestamps, phone numbers): a scrubber that mangles ordinary telemetry gets switched off, and
-/// then it scrubs nothing. Immutable and safe to share across threads.
+/// Runs on every ingested value, so the common case (nothing to find) must cost a few vectorised scans and no
+/// allocation: each rule has a cheap pre-filter (an '@' for e-mails, a run of 9+ digits for SSNs and cards, a keyword
+/// for secrets) and most values run no regex at all. Escapes that could hide a finding (JSON <c>\u0040</c>, URL
+/// <c>%40</c>/<c>%2540</c>, HTML <c>&amp;#64;</c>) are decoded for the scan (<see cref="PiiTextView"/>). The patterns
+/// lean towards leaving look-alikes alone (order ids, trace ids, timestamps, versions): a scrubber that mangles
+/// ordinary telemetry gets switched off, and then it scrubs nothing. Immutable and safe to share across threads.
 /// </remarks>
 public sealed partial class PiiScrubber
 {
@@ -27,6 +33,16 @@ public sealed partial class PiiScrubber
     /// <summary>What replaces a whole value the scrubber could not finish scanning.</summary>
     public const string UnscannedMarker = "[REDACTED:unscanned]";
 
+    /// <summary>What replaces a secret: never hashed, as a token per password would still tell equal passwords apart.</summary>
+    public const string SecretMarker = "[REDACTED:secret]";
+
+    internal const string EmailKind = "email";
+    internal const string SsnKind = "ssn";
+    internal const string CardKind = "card";
+    internal const string SecretKind = "secret";
+    internal const string IpKind = "ip";
+    internal const string PhoneKind = "phone";
+
     private static long unscannedValues;
 
     private const int MinimumKeyLength = 16;
@@ -38,21 +54,25 @@ public sealed partial class PiiScrubber
 
     private const string LowerHex = "0123456789abcdef";
 
-    // Whole-match kinds are told apart after the fact (see Classify), so one regex pass finds
-    // both SSNs and cards instead of two passes over every line with digits.
-    private const string EmailLabel = "email";
-    private const string SsnLabel = "ssn";
-    private const string CardLabel = "card";
+    // Raw JSON values up to this size are checked without making a string of them.
+    private const int MaxStackCheck = 512;
 
-    // Every finding needs an '@' or a digit: one vectorised scan decides whether any regex runs.
-    private static readonly SearchValues<char> Triggers = SearchValues.Create("@0123456789");
+    // Anything a rule could start from: digits (numbers, IPs, phones), '@' (e-mails) and the escapes that hide them.
+    private static readonly SearchValues<char> Triggers = SearchValues.Create("@%&\\0123456789");
 
-    // The same test on raw JSON string bytes, where an escape (\u0040) could hide either.
-    private static readonly SearchValues<byte> JsonTriggers = SearchValues.Create("@0123456789\\"u8);
+    private static readonly SearchValues<byte> JsonTriggers = SearchValues.Create("@%&\\0123456789"u8);
+
+    // Words that announce a secret in free text (checked only when no trigger character is present, or for the rule).
+    private static readonly SearchValues<string> SecretWords = SearchValues.Create(
+        ["bearer", "password", "passwd", "passphrase", "secret", "token", "apikey", "api_key", "api-key", "authorization"],
+        StringComparison.OrdinalIgnoreCase);
 
     private readonly byte[] hashKey;
-    private readonly Regex email;
     private readonly Regex number;
+    private readonly Regex secret;
+    private readonly Regex ipv4;
+    private readonly Regex ipv6;
+    private readonly Regex phone;
 
     /// <param name="mode">Whether findings become fixed markers or keyed hashes.</param>
     /// <param name="hashKey">
@@ -60,8 +80,9 @@ public sealed partial class PiiScrubber
     /// not change the tokens. Required in both modes so switching mode is a configuration change
     /// and not a key-provisioning one.
     /// </param>
+    /// <param name="rules">The opt-in rules the org switched on.</param>
     /// <exception cref="ArgumentException">The key is null or shorter than 16 bytes.</exception>
-    public PiiScrubber(PiiMode mode, byte[] hashKey)
+    public PiiScrubber(PiiMode mode, byte[] hashKey, PiiRules rules = PiiRules.None)
     {
         ArgumentNullException.ThrowIfNull(hashKey);
         if (!Enum.IsDefined(mode))
@@ -78,49 +99,137 @@ public sealed partial class PiiScrubber
         }
 
         Mode = mode;
+        Rules = rules;
         this.hashKey = (byte[])hashKey.Clone();
-        email = EmailRegex;
         number = NumberRegex;
+        secret = SecretRegex;
+        ipv4 = Ipv4Regex;
+        ipv6 = Ipv6Regex;
+        phone = PhoneRegex;
     }
 
     /// <summary>
     /// The same scrubber with interpreted patterns bounded by <paramref name="matchTimeout"/> instead of the generated
     /// ones: lets tests prove that a timeout fails closed.
     /// </summary>
-    internal PiiScrubber(PiiMode mode, byte[] hashKey, TimeSpan matchTimeout)
-        : this(mode, hashKey)
+    internal PiiScrubber(PiiMode mode, byte[] hashKey, TimeSpan matchTimeout, PiiRules rules = PiiRules.None)
+        : this(mode, hashKey, rules)
     {
-        email = new Regex(EmailPattern, PatternOptions, matchTimeout);
         number = new Regex(NumberPattern, PatternOptions, matchTimeout);
+        secret = new Regex(SecretPattern, PatternOptions, matchTimeout);
+        ipv4 = new Regex(Ipv4Pattern, PatternOptions, matchTimeout);
+        ipv6 = new Regex(Ipv6Pattern, PatternOptions, matchTimeout);
+        phone = new Regex(PhonePattern, PatternOptions, matchTimeout);
     }
 
     public PiiMode Mode { get; }
 
+    /// <summary>The opt-in rules this scrubber applies.</summary>
+    public PiiRules Rules { get; }
+
     /// <summary>Values redacted whole since start because scanning them timed out (process-wide).</summary>
     public static long UnscannedValues => Interlocked.Read(ref unscannedValues);
+
+    /// <summary>True when an attribute or label of this name holds a secret, whose value is redacted whole.</summary>
+    public static bool IsSecretName(string name) => PiiKeys.Classify(name) == PiiKeyKind.Secret;
 
     /// <summary>
     /// False when the raw JSON text of a string value (quotes and escapes included) cannot hold anything
     /// <see cref="Scrub"/> would replace, so the decoder may copy it without making a string of it.
     /// </summary>
-    public static bool MayNeedScrubbing(ReadOnlySpan<byte> rawJson) => rawJson.IndexOfAny(JsonTriggers) >= 0;
+    public bool MayNeedScrubbing(ReadOnlySpan<byte> rawJson)
+    {
+        // The trigger characters are ASCII, so the bytes can be searched as they are; only a value without any needs
+        // its text for the secret words (and ':' for IPv6).
+        if (rawJson.Length > MaxStackCheck || rawJson.IndexOfAny(JsonTriggers) >= 0)
+        {
+            return true;
+        }
+
+        Span<char> chars = stackalloc char[MaxStackCheck];
+        int length = Encoding.UTF8.GetChars(rawJson, chars);
+        return MayNeedScan(chars[..length]);
+    }
 
     /// <summary>
-    /// Returns <paramref name="value"/> itself when it holds no e-mail, SSN or card number, so
-    /// callers can tell "unchanged" by reference and nothing is allocated; otherwise a new string
-    /// with each finding replaced by <c>[REDACTED:kind]</c> or <c>[kind:10 hex]</c>.
+    /// Returns <paramref name="value"/> itself when it holds nothing to scrub, so callers can tell "unchanged" by
+    /// reference and nothing is allocated; otherwise a new string with each finding replaced by
+    /// <c>[REDACTED:kind]</c> or <c>[kind:10 hex]</c> (kinds: email, ssn, card, secret, ip, phone).
     /// </summary>
     /// <remarks>
     /// Fails closed: when a pattern times out (a pathological value, or a thread starved of CPU) the whole value becomes
     /// <see cref="UnscannedMarker"/>. Passing it through would leak what this class exists to remove, and throwing
     /// would make one value stop the batch it is in.
     /// </remarks>
-    public string Scrub(string value)
+    public string Scrub(string value) => ScrubAs(value, PiiKeyKind.None);
+
+    /// <summary>
+    /// <see cref="Scrub"/> for a value stored under a name (an attribute or a label): a secret name
+    /// (<see cref="IsSecretName"/>) redacts the whole value, an SSN name makes a bare 9-digit value an SSN, a phone
+    /// name (with <see cref="PiiRules.PhoneNumbers"/>) a bare digit run a phone number.
+    /// </summary>
+    public string ScrubValue(string? name, string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        var kind = name is null ? PiiKeyKind.None : PiiKeys.Classify(name);
+        if (kind == PiiKeyKind.Secret)
+        {
+            return value.Length == 0 ? value : SecretMarker;
+        }
+
+        return ScrubAs(value, kind);
+    }
+
+    /// <summary>
+    /// A JSON number's text stored under <paramref name="name"/>: null when it may stay a number, else the string
+    /// that replaces it (<c>{"card": 4111111111111111}</c> becomes <c>{"card": "[REDACTED:card]"}</c>).
+    /// </summary>
+    public string? ScrubNumber(string? name, string rawNumber)
+    {
+        string scrubbed = ScrubValue(name, rawNumber);
+        return ReferenceEquals(scrubbed, rawNumber) ? null : scrubbed;
+    }
+
+    /// <summary>
+    /// A metric name or label name: scrubbed like text, with every character of a replacement that such names may
+    /// not hold turned into '_' (<c>card_4111111111111111_total</c> becomes <c>card__REDACTED_card__total</c>).
+    /// </summary>
+    public string ScrubName(string name)
+    {
+        string scrubbed = Scrub(name);
+        if (ReferenceEquals(scrubbed, name))
+        {
+            return name;
+        }
+
+        return string.Create(scrubbed.Length, scrubbed, static (span, source) =>
+        {
+            for (int i = 0; i < source.Length; i++)
+            {
+                char c = source[i];
+                span[i] = char.IsAsciiLetterOrDigit(c) || c == '_' ? c : '_';
+            }
+        });
+    }
+
+    /// <summary>
+    /// A trace, span or session id: W3C ids (16 or 32 hex digits) are kept as sent, since scrubbing one would cut a
+    /// trace apart and a random 16-hex id passes as a card now and then; any other id is scrubbed like text.
+    /// </summary>
+    public string ScrubIdentifier(string id)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        return id.Length is 16 or 32 && id.AsSpan().IndexOfAnyExcept(HexDigits) < 0 ? id : Scrub(id);
+    }
+
+    private static readonly SearchValues<char> HexDigits = SearchValues.Create("0123456789abcdefABCDEF");
+
+    private string ScrubAs(string value, PiiKeyKind kind)
     {
         ArgumentNullException.ThrowIfNull(value);
         try
         {
-            return ScrubOrThrow(value);
+            return ScrubOrThrow(value, kind);
         }
         catch (RegexMatchTimeoutException)
         {
@@ -129,66 +238,243 @@ public sealed partial class PiiScrubber
         }
     }
 
-    private string ScrubOrThrow(string value)
+    private bool MayNeedScan(ReadOnlySpan<char> text) =>
+        text.IndexOfAny(Triggers) >= 0 || text.IndexOfAny(SecretWords) >= 0 || ((Rules & PiiRules.IpAddresses) != 0 && text.Contains(':'));
+
+    private string ScrubOrThrow(string value, PiiKeyKind kind)
     {
-        ReadOnlySpan<char> span = value;
-        int first = span.IndexOfAny(Triggers);
-        if (first < 0)
+        if (!MayNeedScan(value))
         {
             return value;
         }
 
-        // E-mails go first: their local part may hold digit runs that would otherwise be taken
-        // for a card or SSN and leave the rest of the address behind. The tokens written for them
-        // never contain digits that the number pattern could match (at most 10 in a row).
-        string result = span[first..].Contains('@') ? Replace(value, email) : value;
-        return result.AsSpan().ContainsAnyInRange('0', '9') ? Replace(result, number) : result;
-    }
+        var view = PiiTextView.Of(value);
+        string text = view.Text;
+        List<PiiFinding>? findings = null;
 
-    private string Replace(string input, Regex regex)
-    {
-        // Allocated on the first real finding only: a card-shaped run that fails Luhn must not
-        // cost a builder.
-        StringBuilder? output = null;
-        int copied = 0;
-        foreach (ValueMatch match in regex.EnumerateMatches(input))
+        // Secrets first: the password of https://user:pw@host would otherwise pass for an e-mail's local part.
+        if (text.AsSpan().IndexOfAny(SecretWords) >= 0 || (text.Contains('@') && text.Contains("://", StringComparison.Ordinal)))
         {
-            ReadOnlySpan<char> found = input.AsSpan(match.Index, match.Length);
-            string? label = Classify(found);
-            if (label is null)
+            FindSecrets(text, ref findings);
+        }
+
+        // E-mails before numbers: their local part may hold digit runs that would otherwise be taken for a card or
+        // SSN and leave the rest of the address behind.
+        if (text.Contains('@'))
+        {
+            PiiEmailFinder.Find(text, ref findings);
+        }
+
+        int chain = LongestDigitChain(text);
+        if (chain >= 9)
+        {
+            foreach (ValueMatch match in number.EnumerateMatches(text))
             {
-                continue;
+                string? found = ClassifyNumber(text.AsSpan(match.Index, match.Length));
+                if (found is not null)
+                {
+                    Add(ref findings, new PiiFinding(match.Index, match.Index + match.Length, found));
+                }
+            }
+        }
+
+        if (kind == PiiKeyKind.Ssn && IsBareSsn(text.AsSpan().Trim()))
+        {
+            var (start, end) = Trimmed(text);
+            Add(ref findings, new PiiFinding(start, end, SsnKind));
+        }
+
+        if ((Rules & PiiRules.IpAddresses) != 0)
+        {
+            if (text.Contains(':'))
+            {
+                foreach (ValueMatch match in ipv6.EnumerateMatches(text))
+                {
+                    var candidate = text.AsSpan(match.Index, match.Length);
+                    if (candidate.IndexOfAny(HexDigits) >= 0 && IPAddress.TryParse(candidate, out var address) &&
+                        address.AddressFamily == AddressFamily.InterNetworkV6)
+                    {
+                        Add(ref findings, new PiiFinding(match.Index, match.Index + match.Length, IpKind));
+                    }
+                }
             }
 
-            output ??= new StringBuilder(input.Length + 32);
-            output.Append(input, copied, match.Index - copied);
-            AppendToken(output, label, found);
-            copied = match.Index + match.Length;
+            // After IPv6, which may end in an IPv4 (::ffff:192.0.2.128).
+            if (chain >= 4 && text.Contains('.'))
+            {
+                FindAll(text, ipv4, IpKind, ref findings);
+            }
         }
 
-        if (output is null)
+        if ((Rules & PiiRules.PhoneNumbers) != 0)
         {
-            return input;
+            if (chain >= 4)
+            {
+                FindAll(text, phone, PhoneKind, ref findings);
+            }
+
+            if (kind == PiiKeyKind.Phone && IsBarePhone(text.AsSpan().Trim()))
+            {
+                var (start, end) = Trimmed(text);
+                Add(ref findings, new PiiFinding(start, end, PhoneKind));
+            }
         }
 
-        output.Append(input, copied, input.Length - copied);
+        return findings is null ? value : Render(value, view, findings);
+    }
+
+    private void FindSecrets(string text, ref List<PiiFinding>? findings)
+    {
+        for (var match = secret.Match(text); match.Success; match = match.NextMatch())
+        {
+            var group = match.Groups["v"];
+            if (group.Success && group.Length > 0)
+            {
+                Add(ref findings, new PiiFinding(group.Index, group.Index + group.Length, SecretKind));
+            }
+        }
+    }
+
+    private static void FindAll(string text, Regex regex, string kind, ref List<PiiFinding>? findings)
+    {
+        foreach (ValueMatch match in regex.EnumerateMatches(text))
+        {
+            Add(ref findings, new PiiFinding(match.Index, match.Index + match.Length, kind));
+        }
+    }
+
+    /// <summary>Adds a finding unless an earlier rule already claimed part of it (earlier rules win).</summary>
+    internal static void Add(ref List<PiiFinding>? findings, PiiFinding finding)
+    {
+        findings ??= [];
+        foreach (var existing in findings)
+        {
+            if (existing.Overlaps(finding.Start, finding.End))
+            {
+                return;
+            }
+        }
+
+        findings.Add(finding);
+    }
+
+    private string Render(string value, PiiTextView view, List<PiiFinding> findings)
+    {
+        findings.Sort(static (a, b) => a.Start.CompareTo(b.Start));
+        var output = new StringBuilder(value.Length + 32);
+        int copied = 0;
+        foreach (var finding in findings)
+        {
+            int start = view.Original(finding.Start);
+            int end = view.Original(finding.End);
+            output.Append(value, copied, start - copied);
+            AppendToken(output, finding.Kind, view.Text.AsSpan(finding.Start, finding.End - finding.Start));
+            copied = end;
+        }
+
+        output.Append(value, copied, value.Length - copied);
         return output.ToString();
     }
 
-    private static string? Classify(ReadOnlySpan<char> found)
+    /// <summary>
+    /// The longest run of digits joined by single separators ("4111 1111", "123-45-6789", "2025-10-31" count as one):
+    /// no SSN or card has fewer than 9 digits in one such run, so most lines (ids, durations, times) skip the
+    /// number pattern. One pass, jumping between digits with a vectorised search.
+    /// </summary>
+    private static int LongestDigitChain(ReadOnlySpan<char> text)
     {
-        if (found.Contains('@'))
+        int best = 0;
+        int run = 0;
+        int i = text.IndexOfAnyInRange('0', '9');
+        if (i < 0)
         {
-            return EmailLabel;
+            return 0;
+        }
+
+        while (i < text.Length)
+        {
+            char c = text[i];
+            if (char.IsAsciiDigit(c))
+            {
+                run++;
+                best = Math.Max(best, run);
+                i++;
+                continue;
+            }
+
+            if (run > 0 && c is '-' or ' ' or '.' && i + 1 < text.Length && char.IsAsciiDigit(text[i + 1]))
+            {
+                i++;
+                continue;
+            }
+
+            run = 0;
+            int next = text[i..].IndexOfAnyInRange('0', '9');
+            if (next < 0)
+            {
+                break;
+            }
+
+            i += next;
+        }
+
+        return best;
+    }
+
+    private static string? ClassifyNumber(ReadOnlySpan<char> found)
+    {
+        // Only the SSN-in-context pattern finds 9 bare digits (cards have 13+).
+        if (found.Length == 9 && found.IndexOfAnyExceptInRange('0', '9') < 0)
+        {
+            return SsnKind;
         }
 
         // SSNs are the only number shape with a separator at index 3; card groups start with 4+.
         if (found.Length == 11 && found[3] is '-' or ' ')
         {
-            return SsnLabel;
+            return SsnKind;
         }
 
-        return PassesLuhn(found) ? CardLabel : null;
+        return PassesLuhn(found) ? CardKind : null;
+    }
+
+    private static bool IsBareSsn(ReadOnlySpan<char> value) =>
+        value.Length == 9 && value.IndexOfAnyExceptInRange('0', '9') < 0 &&
+        !value.StartsWith("000") && !value.StartsWith("666") && value[0] != '9' && !value[3..5].SequenceEqual("00") && !value[5..].SequenceEqual("0000");
+
+    private static bool IsBarePhone(ReadOnlySpan<char> value)
+    {
+        int digits = 0;
+        foreach (char c in value)
+        {
+            if (char.IsAsciiDigit(c))
+            {
+                digits++;
+            }
+            else if (c is not ('+' or ' ' or '-' or '.' or '(' or ')'))
+            {
+                return false;
+            }
+        }
+
+        return digits is >= 7 and <= 15;
+    }
+
+    private static (int Start, int End) Trimmed(string text)
+    {
+        int start = 0;
+        int end = text.Length;
+        while (start < end && char.IsWhiteSpace(text[start]))
+        {
+            start++;
+        }
+
+        while (end > start && char.IsWhiteSpace(text[end - 1]))
+        {
+            end--;
+        }
+
+        return (start, end);
     }
 
     /// <summary>
@@ -223,43 +509,31 @@ public sealed partial class PiiScrubber
         return digits is >= 13 and <= 19 && sum % 10 == 0;
     }
 
-    private void AppendToken(StringBuilder output, string label, ReadOnlySpan<char> found)
+    private void AppendToken(StringBuilder output, string kind, ReadOnlySpan<char> found)
     {
-        if (Mode == PiiMode.Redact)
+        if (Mode == PiiMode.Redact || kind == SecretKind)
         {
-            output.Append("[REDACTED:").Append(label).Append(']');
+            output.Append("[REDACTED:").Append(kind).Append(']');
             return;
         }
 
         // HMAC input is "kind:normalised": the kind keeps an SSN and a card with the same digits
         // apart, and normalising makes "4111 1111 1111 1111" and "4111111111111111" (or
-        // "Bob@X.com" and "bob@x.com") one group. Every matched char is ASCII, so one byte each.
-        int length = label.Length + 1 + found.Length;
+        // "Bob@X.com", "bob%40x.com" and "bob@x.com") one group.
+        string normalised = Normalise(kind, found);
+        int length = Encoding.UTF8.GetMaxByteCount(kind.Length + 1 + normalised.Length);
         byte[]? rented = null;
-        Span<byte> message = length <= 256
-            ? stackalloc byte[256]
-            : (rented = ArrayPool<byte>.Shared.Rent(length));
+        Span<byte> message = length <= 512 ? stackalloc byte[512] : (rented = ArrayPool<byte>.Shared.Rent(length));
         try
         {
-            int written = Encoding.ASCII.GetBytes(label, message);
+            int written = Encoding.UTF8.GetBytes(kind, message);
             message[written++] = (byte)':';
-            bool isEmail = label == EmailLabel;
-            foreach (char c in found)
-            {
-                if (isEmail)
-                {
-                    message[written++] = (byte)(c is >= 'A' and <= 'Z' ? c | 0x20 : c);
-                }
-                else if (char.IsAsciiDigit(c))
-                {
-                    message[written++] = (byte)c;
-                }
-            }
+            written += Encoding.UTF8.GetBytes(normalised, message[written..]);
 
             Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
             HMACSHA256.HashData(hashKey, message[..written], mac);
 
-            output.Append('[').Append(label).Append(':');
+            output.Append('[').Append(kind).Append(':');
             foreach (byte b in mac[..TokenHashBytes])
             {
                 output.Append(LowerHex[b >> 4]).Append(LowerHex[b & 0xF]);
@@ -276,49 +550,25 @@ public sealed partial class PiiScrubber
         }
     }
 
-    // RFC 5322 "lite": what real addresses in logs look like, not every legal address (quoted
-    // local parts and IP-literal domains are rare in telemetry and costly to match). The TLD must
-    // be 2+ letters after at least one dot, so user@localhost, @handle and a@b stay. The leading
-    // loop is atomic and the engine resumes after it on failure, so a line is scanned once.
-    [GeneratedRegex(
-        EmailPattern,
-        PatternOptions,
-        MatchTimeoutMilliseconds)]
-    private static partial Regex EmailRegex { get; }
+    private static string Normalise(string kind, ReadOnlySpan<char> found)
+    {
+        switch (kind)
+        {
+            case EmailKind:
+                return found.ToString().ToLowerInvariant();
+            case IpKind:
+                return IPAddress.TryParse(found, out var address) ? address.ToString() : found.ToString().ToLowerInvariant();
+            default:
+                var digits = new StringBuilder(found.Length);
+                foreach (char c in found)
+                {
+                    if (char.IsAsciiDigit(c))
+                    {
+                        digits.Append(c);
+                    }
+                }
 
-    // SSNs and card candidates in one pass (Classify tells them apart). [0-9], never \d: \d also
-    // matches other scripts' digits, which Luhn and the SSN rules know nothing about.
-    //
-    // The lookarounds stand in for word boundaries: a finding must not touch a letter or digit,
-    // nor continue into more digits through its own kind of separator, so "+1-555-12-3456",
-    // "9123-45-67890", UUIDs, decimals like 0.4111111111111111 and 20-digit ids stay whole.
-    // A different separator does not join runs, so "cards 4111-... 5500-..." finds both.
-    //
-    // Cards never start with 0 (no payment network issues that prefix), which keeps zero-padded
-    // ids such as the all-zero OpenTelemetry span id 0000000000000000 (Luhn-valid!) out.
-    // Grouped cards use groups of 3-6 digits after a 4-6 digit head, as printed on cards and in
-    // forms, so dates (2025-10-31) and lists of small numbers are not candidates.
-    [GeneratedRegex(
-        NumberPattern,
-        PatternOptions,
-        MatchTimeoutMilliseconds)]
-    private static partial Regex NumberRegex { get; }
-
-    private const RegexOptions PatternOptions = RegexOptions.IgnorePatternWhitespace | RegexOptions.ExplicitCapture | RegexOptions.CultureInvariant;
-
-    private const string EmailPattern = """
-        [A-Za-z0-9._%+-]+
-        @
-        (?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+
-        [A-Za-z]{2,}
-        (?![A-Za-z0-9-])
-        """;
-
-    private const string NumberPattern = """
-          (?<!\w|[0-9][-.,]) (?!000|666|9) [0-9]{3} - (?!00)[0-9]{2} - (?!0000)[0-9]{4} (?!\w|[-.,][0-9])
-        | (?<!\w|[0-9][\x20.,]) (?!000|666|9) [0-9]{3} \x20 (?!00)[0-9]{2} \x20 (?!0000)[0-9]{4} (?!\w|[\x20.,][0-9])
-        | (?<!\w|[0-9][-.,]) [1-9][0-9]{12,18} (?!\w|[-.,][0-9])
-        | (?<!\w|[0-9][-.,]) [1-9][0-9]{3,5} (?:-[0-9]{3,6}){1,4} (?!\w|[-.,][0-9])
-        | (?<!\w|[0-9][\x20.,]) [1-9][0-9]{3,5} (?:\x20[0-9]{3,6}){1,4} (?!\w|[\x20.,][0-9])
-        """;
+                return digits.ToString();
+        }
+    }
 }

@@ -8,8 +8,10 @@ namespace AegisGuard.Ingest.Schema;
 
 /// <summary>
 /// Builds an item's attributes as one JSON object text: the explicit <c>attributes</c> object plus any fields
-/// the schema does not know (so nothing a sender sends is dropped). Every string value, at any depth, passes
-/// through the scrubber when there is one. Reused across items of a batch (not thread-safe).
+/// the schema does not know (so nothing a sender sends is dropped). With a scrubber, every name and every string or
+/// number value, at any depth, passes through it: names are scrubbed like text, a value under a secret name
+/// (<c>password</c>, <c>authorization</c>, <c>api_key</c>…) is redacted whole, and a number that turns out to be a card or
+/// an SSN is stored as the string that replaces it. Reused across items of a batch (not thread-safe).
 /// Hot path: values are copied from the JSON without becoming strings unless the scrubber needs to see them, and
 /// a validation pass (<see cref="Begin"/> with <c>write: false</c>) checks names and counts without writing.
 /// </summary>
@@ -20,17 +22,18 @@ public sealed class AttributeWriter : IDisposable
     private readonly ArrayBufferWriter<byte> buffer = new(1024);
     private readonly Utf8JsonWriter writer;
     private readonly List<string> keys = [];
-    private Func<string, string>? scrub;
+    private PiiScrubber? scrubber;
     private bool writing = true;
 
     public AttributeWriter() => writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true });
 
     /// <summary>Starts an item. With <paramref name="write"/> false nothing is written and <see cref="End"/> returns "{}".</summary>
-    public void Begin(Func<string, string>? scrubber, bool write = true)
+    public void Begin(PiiScrubber? scrubber, bool write = true)
     {
-        scrub = scrubber;
+        this.scrubber = scrubber;
         writing = write;
         keys.Clear();
+        scrubbedNames?.Clear();
         buffer.ResetWrittenCount();
         writer.Reset(buffer);
         writer.WriteStartObject();
@@ -87,12 +90,17 @@ public sealed class AttributeWriter : IDisposable
         keys.Add(name);
         if (writing)
         {
-            writer.WritePropertyName(name);
-            WriteValue(property.Value);
+            string written = ScrubName(name, ref scrubbedNames);
+            writer.WritePropertyName(written);
+            WriteValue(name, property.Value);
         }
 
         return true;
     }
+
+    // Names that scrubbing changed at the top level of this item, so two of them that became the same marker
+    // ("[REDACTED:email]") get distinct names instead of a duplicate key.
+    private List<string>? scrubbedNames;
 
     public string End()
     {
@@ -103,14 +111,47 @@ public sealed class AttributeWriter : IDisposable
 
     private static string FieldPath(JsonProperty? parent, string name) => parent is { } p ? $"{p.Name}.{name}" : name;
 
-    private void WriteValue(JsonElement value)
+    /// <summary>The name as stored: scrubbed, and made unique when scrubbing made it equal to an earlier one.</summary>
+    private string ScrubName(string name, ref List<string>? changed)
     {
+        if (scrubber is null)
+        {
+            return name;
+        }
+
+        string scrubbed = scrubber.Scrub(name);
+        if (ReferenceEquals(scrubbed, name))
+        {
+            return name;
+        }
+
+        changed ??= [];
+        string unique = scrubbed;
+        for (int n = 2; changed.Contains(unique); n++)
+        {
+            unique = $"{scrubbed}~{n}";
+        }
+
+        changed.Add(unique);
+        return unique;
+    }
+
+    /// <param name="name">The nearest property name above the value (raw): it decides whether the value is a secret.</param>
+    /// <param name="value">The value to copy, scrubbed.</param>
+    private void WriteValue(string? name, JsonElement value)
+    {
+        if (scrubber is not null && name is not null && value.ValueKind != JsonValueKind.Null && PiiScrubber.IsSecretName(name))
+        {
+            writer.WriteStringValue(PiiScrubber.SecretMarker);
+            return;
+        }
+
         switch (value.ValueKind)
         {
             case JsonValueKind.String:
-                if (scrub is not null && PiiScrubber.MayNeedScrubbing(JsonMarshal.GetRawUtf8Value(value)))
+                if (scrubber is not null && scrubber.MayNeedScrubbing(JsonMarshal.GetRawUtf8Value(value)))
                 {
-                    writer.WriteStringValue(scrub(value.GetString()!));
+                    writer.WriteStringValue(scrubber.ScrubValue(name, value.GetString()!));
                 }
                 else
                 {
@@ -118,12 +159,30 @@ public sealed class AttributeWriter : IDisposable
                 }
 
                 break;
+            case JsonValueKind.Number:
+                // No SSN or card has fewer than 9 digits; a number that is one is stored as the text replacing it.
+                if (scrubber is not null && JsonMarshal.GetRawUtf8Value(value).Length >= 9 &&
+                    scrubber.ScrubNumber(name, value.GetRawText()) is { } replaced)
+                {
+                    writer.WriteStringValue(replaced);
+                }
+                else
+                {
+                    value.WriteTo(writer);
+                }
+
+                break;
             case JsonValueKind.Object:
                 writer.WriteStartObject();
+                List<string>? changed = null;
                 foreach (var property in value.EnumerateObject())
                 {
                     ReadOnlySpan<byte> rawName = JsonMarshal.GetRawUtf8PropertyName(property);
-                    if (rawName.Contains((byte)'\\'))
+                    if (scrubber is not null && scrubber.MayNeedScrubbing(rawName))
+                    {
+                        writer.WritePropertyName(ScrubName(property.Name, ref changed));
+                    }
+                    else if (rawName.Contains((byte)'\\'))
                     {
                         writer.WritePropertyName(property.Name);
                     }
@@ -132,7 +191,7 @@ public sealed class AttributeWriter : IDisposable
                         writer.WritePropertyName(rawName);
                     }
 
-                    WriteValue(property.Value);
+                    WriteValue(property.Name, property.Value);
                 }
 
                 writer.WriteEndObject();
@@ -141,7 +200,7 @@ public sealed class AttributeWriter : IDisposable
                 writer.WriteStartArray();
                 foreach (var item in value.EnumerateArray())
                 {
-                    WriteValue(item);
+                    WriteValue(name, item);
                 }
 
                 writer.WriteEndArray();

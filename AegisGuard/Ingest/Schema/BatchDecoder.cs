@@ -90,7 +90,7 @@ public abstract class BatchDecoder<TRow> : IBatchDecoder
                 }
                 else
                 {
-                    attributes.Begin(context.Scrub, writeAttributes);
+                    attributes.Begin(context.Scrubber, writeAttributes);
                     var row = DecodeItem(item, index, context, attributes);
                     if (row is not null)
                     {

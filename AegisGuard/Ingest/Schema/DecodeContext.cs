@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using AegisGuard.Pipeline;
 
 namespace AegisGuard.Ingest.Schema;
 
@@ -20,7 +21,8 @@ public sealed class DecodeContext
 
     public long SourceAddress { get; init; }
 
-    public Func<string, string>? Scrub { get; init; }
+    /// <summary>The org's PII scrubber; null validates without scrubbing (nothing decoded then is stored).</summary>
+    public PiiScrubber? Scrubber { get; init; }
 
     public IReadOnlyList<ItemError> Errors => errors;
 
@@ -38,6 +40,19 @@ public sealed class DecodeContext
         }
     }
 
+    /// <summary>Free text (messages, names, URLs, user agents): see <see cref="PiiScrubber.Scrub"/>.</summary>
     [return: NotNullIfNotNull(nameof(value))]
-    public string? ScrubText(string? value) => value is null || Scrub is null ? value : Scrub(value);
+    public string? ScrubText(string? value) => value is null || Scrubber is null ? value : Scrubber.Scrub(value);
+
+    /// <summary>Metric and label names: scrubbed, and still valid names (<see cref="PiiScrubber.ScrubName"/>).</summary>
+    [return: NotNullIfNotNull(nameof(value))]
+    public string? ScrubName(string? value) => value is null || Scrubber is null ? value : Scrubber.ScrubName(value);
+
+    /// <summary>A value stored under a name, such as a label value (<see cref="PiiScrubber.ScrubValue"/>).</summary>
+    [return: NotNullIfNotNull(nameof(value))]
+    public string? ScrubValue(string name, string? value) => value is null || Scrubber is null ? value : Scrubber.ScrubValue(name, value);
+
+    /// <summary>Trace, span and session ids (<see cref="PiiScrubber.ScrubIdentifier"/>).</summary>
+    [return: NotNullIfNotNull(nameof(value))]
+    public string? ScrubIdentifier(string? value) => value is null || Scrubber is null ? value : Scrubber.ScrubIdentifier(value);
 }

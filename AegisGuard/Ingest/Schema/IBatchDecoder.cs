@@ -16,6 +16,6 @@ public interface IBatchDecoder
     /// <summary>Validates the batch without keeping the rows.</summary>
     BatchDecodeResult<object> Validate(ReadOnlyMemory<byte> json, DecodeContext context);
 
-    /// <summary>Decodes the batch into rows (scrubbed with <see cref="DecodeContext.Scrub"/> when set).</summary>
+    /// <summary>Decodes the batch into rows (scrubbed with <see cref="DecodeContext.Scrubber"/> when set).</summary>
     BatchDecodeResult<TelemetryRow> DecodeRows(ReadOnlyMemory<byte> json, DecodeContext context);
 }

@@ -108,7 +108,7 @@ public sealed class MetricBatchDecoder : BatchDecoder<MetricPoint>
 
         if (type == "histogram")
         {
-            return Histogram(index, context, name!, labels!, timestamp, buckets, sum, count);
+            return Histogram(index, context, context.ScrubName(name!), labels!, timestamp, buckets, sum, count);
         }
 
         if (value is null)
@@ -126,7 +126,7 @@ public sealed class MetricBatchDecoder : BatchDecoder<MetricPoint>
         return new MetricPoint
         {
             Timestamp = timestamp ?? context.ReceivedAt,
-            Name = name!,
+            Name = context.ScrubName(name!),
             Type = type!,
             Value = value.Value,
             LabelsJson = labels!,
@@ -215,12 +215,24 @@ public sealed class MetricBatchDecoder : BatchDecoder<MetricPoint>
                 return null;
             }
 
-            if (!sorted.TryAdd(key, context.ScrubText(text)))
+            if (sorted.ContainsKey(key))
             {
                 // Exact duplicates are refused before decoding; these differ only by '.' and '_'.
                 context.Fail(index, path, $"names the same label as another one: both become {key}");
                 return null;
             }
+
+            // The value is judged by the name as sent (a "password" label is a secret); the name is stored scrubbed,
+            // made unique when two became the same marker.
+            string value = context.ScrubValue(key, text);
+            string scrubbedName = context.ScrubName(key);
+            string stored = scrubbedName;
+            for (int n = 2; !ReferenceEquals(scrubbedName, key) && sorted.ContainsKey(stored); n++)
+            {
+                stored = $"{scrubbedName}_{n}";
+            }
+
+            sorted[stored] = value;
         }
 
         if (sorted.Count > MaxLabels)

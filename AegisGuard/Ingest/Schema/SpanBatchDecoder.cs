@@ -140,11 +140,11 @@ public sealed class SpanBatchDecoder : BatchDecoder<SpanRecord>
 
         return new SpanRecord
         {
-            TraceId = traceId!,
-            SpanId = spanId!,
-            ParentSpanId = parent,
-            Service = string.IsNullOrWhiteSpace(service) ? LogBatchDecoder.DefaultService : service,
-            Name = name!,
+            TraceId = context.ScrubIdentifier(traceId!),
+            SpanId = context.ScrubIdentifier(spanId!),
+            ParentSpanId = context.ScrubIdentifier(parent),
+            Service = string.IsNullOrWhiteSpace(service) ? LogBatchDecoder.DefaultService : context.ScrubText(service),
+            Name = context.ScrubText(name!),
             Kind = kind ?? "internal",
             Start = start!.Value,
             End = finish,

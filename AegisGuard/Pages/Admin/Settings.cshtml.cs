@@ -13,7 +13,7 @@ using static AegisGuard.Orgs.OrgSettingsApi;
 namespace AegisGuard.Pages.Admin;
 
 /// <summary>
-/// Org settings (<c>/admin/settings</c>, permission org.settings): IP allowlist, PII mode, retention, ingestion rate
+/// Org settings (<c>/admin/settings</c>, permission org.settings): IP allowlist, PII mode and opt-in rules, retention, ingestion rate
 /// limit, MFA requirement. One form; <see cref="OrgSettingsService"/> validates and saves it exactly as
 /// <c>PUT /api/org/settings</c> does (and refuses an allowlist that would lock the caller out), and each refusal is shown
 /// next to its field — for the allowlist, next to the line it is about.
@@ -27,6 +27,12 @@ public sealed class SettingsModel(OrgSettingsService settings, ClientIpResolver 
 
     [BindProperty]
     public string? PiiMode { get; set; }
+
+    [BindProperty]
+    public bool PiiIpAddresses { get; set; }
+
+    [BindProperty]
+    public bool PiiPhoneNumbers { get; set; }
 
     [BindProperty]
     public string? RetentionDays { get; set; }
@@ -51,6 +57,8 @@ public sealed class SettingsModel(OrgSettingsService settings, ClientIpResolver 
         Saved = settings.Read(User.GetOrgId());
         IpAllowlist = string.Join('\n', Saved.IpAllowlist);
         PiiMode = Saved.PiiMode;
+        PiiIpAddresses = Saved.PiiIpAddresses;
+        PiiPhoneNumbers = Saved.PiiPhoneNumbers;
         RetentionDays = Saved.RetentionDays.ToString(CultureInfo.InvariantCulture);
         IngestRateLimit = Saved.IngestRateLimit.ToString(CultureInfo.InvariantCulture);
         RequireMfa = Saved.RequireMfa;
@@ -75,6 +83,8 @@ public sealed class SettingsModel(OrgSettingsService settings, ClientIpResolver 
         {
             IpAllowlist = [.. lines.Select(l => l.Text)],
             PiiMode = PiiMode,
+            PiiIpAddresses = PiiIpAddresses,
+            PiiPhoneNumbers = PiiPhoneNumbers,
             RetentionDays = retention,
             IngestRateLimit = rateLimit,
             RequireMfa = RequireMfa,
