@@ -15,6 +15,7 @@ public static class IngestApi
         services.AddSingleton<IngestRateLimiter>();
         services.AddSingleton<IdempotencyGuard>();
         services.AddSingleton<IngestMemoryBudget>();
+        services.AddSingleton<IngestDecodeGate>();
         services.AddSingleton<IngestHandler>();
         services.Configure<ProblemDetailsOptions>(options => options.CustomizeProblemDetails += IngestProblems.FillMissingDetail);
         return services;

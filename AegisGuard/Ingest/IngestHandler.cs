@@ -26,6 +26,7 @@ public sealed partial class IngestHandler(
     IngestRateLimiter rateLimiter,
     IdempotencyGuard idempotency,
     IngestMemoryBudget memory,
+    IngestDecodeGate decodeGate,
     BacklogMonitor backlog,
     PiiScrubbers scrubbers,
     KeyRingCheck keyRing,
@@ -225,32 +226,37 @@ public sealed partial class IngestHandler(
             NewestAllowed = now + limits.MaxFutureSkew,
             Scrubber = scrubbers.For(org),
         };
-        var decoded = decoder.DecodeRows(json, context);
-        switch (decoded.Outcome)
-        {
-            case DecodeOutcome.Malformed:
-                return IngestProblems.BadRequest(decoded.Problem!);
-            case DecodeOutcome.TooManyItems:
-                return IngestProblems.TooLarge(decoded.Problem!);
-            case DecodeOutcome.Invalid:
-                return IngestProblems.Invalid(decoder, context);
-        }
-
-        if (!rateLimiter.TryAcquire(orgId, Math.Max(1, decoded.ItemCount), out var retryAfter))
-        {
-            return IngestProblems.TooManyRequests(http, retryAfter);
-        }
-
         var batchId = Guid.CreateVersion7();
-        var envelope = new IngestEnvelope(decoder.Signal, orgId, now, batchId, decoded.ItemCount);
         using var record = new RecordBuffer(Math.Max(4096, json.Length / 2));
-        envelope.WriteRecord(record, stamp, decoded.Rows);
+        int itemCount;
+        using (await decodeGate.EnterAsync(cancellationToken))
+        {
+            var decoded = decoder.DecodeRows(json, context);
+            switch (decoded.Outcome)
+            {
+                case DecodeOutcome.Malformed:
+                    return IngestProblems.BadRequest(decoded.Problem!);
+                case DecodeOutcome.TooManyItems:
+                    return IngestProblems.TooLarge(decoded.Problem!);
+                case DecodeOutcome.Invalid:
+                    return IngestProblems.Invalid(decoder, context);
+            }
+
+            if (!rateLimiter.TryAcquire(orgId, Math.Max(1, decoded.ItemCount), out var retryAfter))
+            {
+                return IngestProblems.TooManyRequests(http, retryAfter);
+            }
+
+            itemCount = decoded.ItemCount;
+            new IngestEnvelope(decoder.Signal, orgId, now, batchId, itemCount).WriteRecord(record, stamp, decoded.Rows);
+        }
+
         if (record.WrittenCount > log.MaxRecordBytes)
         {
             return IngestProblems.TooLarge($"The batch takes {record.WrittenCount} bytes once decoded; the largest the log takes is {log.MaxRecordBytes}. Send fewer items per request.");
         }
 
-        var accepted = new IngestAccepted(decoded.ItemCount, batchId.ToString("N"));
+        var accepted = new IngestAccepted(itemCount, batchId.ToString("N"));
         long generation = log.Generation;
         long address;
         try
