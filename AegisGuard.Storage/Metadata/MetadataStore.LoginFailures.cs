@@ -1,3 +1,5 @@
+using Microsoft.Data.Sqlite;
+
 namespace AegisGuard.Storage.Metadata;
 
 public sealed partial class MetadataStore
@@ -33,9 +35,15 @@ public sealed partial class MetadataStore
             SELECT failures, locked_until FROM login_failures WHERE email = $email;
             """;
         command.Parameters.AddWithValue("$email", email);
+        return CountFailure(command, transaction, now, threshold, lockFor);
+    }
+
+    // Both failure counters (per account, per address and account) bind the same window and read back the same answer.
+    private static LoginFailureCount CountFailure(SqliteCommand command, SqliteTransaction transaction, DateTime now, int threshold, TimeSpan window)
+    {
         command.Parameters.AddWithValue("$now", ToMillis(now));
-        command.Parameters.AddWithValue("$until", ToMillis(now + lockFor));
-        command.Parameters.AddWithValue("$stale", ToMillis(now - lockFor));
+        command.Parameters.AddWithValue("$until", ToMillis(now + window));
+        command.Parameters.AddWithValue("$stale", ToMillis(now - window));
         command.Parameters.AddWithValue("$threshold", threshold);
         LoginFailureCount count;
         using (var reader = command.ExecuteReader())

@@ -36,19 +36,7 @@ public sealed partial class MetadataStore
             """;
         command.Parameters.AddWithValue("$email", email);
         command.Parameters.AddWithValue("$address", address);
-        command.Parameters.AddWithValue("$now", ToMillis(now));
-        command.Parameters.AddWithValue("$until", ToMillis(now + blockFor));
-        command.Parameters.AddWithValue("$stale", ToMillis(now - blockFor));
-        command.Parameters.AddWithValue("$threshold", threshold);
-        LoginFailureCount count;
-        using (var reader = command.ExecuteReader())
-        {
-            reader.Read();
-            count = new LoginFailureCount(reader.GetInt32(0), FromMillis(reader, 1));
-        }
-
-        transaction.Commit();
-        return count;
+        return CountFailure(command, transaction, now, threshold, blockFor);
     }
 
     /// <summary>
