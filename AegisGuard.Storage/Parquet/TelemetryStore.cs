@@ -3,6 +3,7 @@ using AegisGuard.Storage.Parquet.Tables;
 using AegisGuard.Storage.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using AegisGuard.Storage.Parquet.Logs;
 
 namespace AegisGuard.Storage.Parquet;
 

@@ -4,6 +4,7 @@ using AegisGuard.Storage.Parquet;
 using AegisGuard.Storage.Telemetry;
 using AegisGuard.Tests.Support;
 using Microsoft.Data.Sqlite;
+using AegisGuard.Storage.Logs;
 
 namespace AegisGuard.Tests.Storage;
 

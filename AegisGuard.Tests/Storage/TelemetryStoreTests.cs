@@ -2,6 +2,7 @@ using AegisGuard.Storage;
 using AegisGuard.Storage.Parquet;
 using AegisGuard.Storage.Telemetry;
 using AegisGuard.Tests.Support;
+using AegisGuard.Storage.Logs;
 
 namespace AegisGuard.Tests.Storage;
 

@@ -4,6 +4,8 @@ using AegisGuard.Storage;
 using AegisGuard.Storage.Parquet;
 using AegisGuard.Storage.Telemetry;
 using AegisGuard.Tests.Support;
+using AegisGuard.Storage.Logs;
+using AegisGuard.Storage.Parquet.Logs;
 
 namespace AegisGuard.Tests.Query.LogQl;
 

@@ -3,6 +3,7 @@ using AegisGuard.Query.LogQl.Syntax;
 using AegisGuard.Storage;
 using AegisGuard.Storage.Parquet;
 using AegisGuard.Tests.Support;
+using AegisGuard.Storage.Logs;
 
 namespace AegisGuard.Tests.Query.LogQl;
 

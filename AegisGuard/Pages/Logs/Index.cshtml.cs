@@ -3,9 +3,9 @@ using AegisGuard.Pages.AppShell;
 using AegisGuard.Pages.Onboarding;
 using AegisGuard.Query.LogQl;
 using AegisGuard.Storage.Metadata;
-using AegisGuard.Storage.Parquet;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using AegisGuard.Storage.Parquet.Logs;
 
 namespace AegisGuard.Pages.Logs;
 

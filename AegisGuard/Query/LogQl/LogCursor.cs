@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using AegisGuard.Storage.Parquet;
+using AegisGuard.Storage.Logs;
 
 namespace AegisGuard.Query.LogQl;
 

@@ -7,6 +7,8 @@ using AegisGuard.Query.LogQl.Contracts;
 using AegisGuard.Query.LogQl.Syntax;
 using AegisGuard.Storage.Parquet;
 using Microsoft.AspNetCore.Http.HttpResults;
+using AegisGuard.Storage.Logs;
+using AegisGuard.Storage.Parquet.Logs;
 
 namespace AegisGuard.Query.LogQl;
 

@@ -1,5 +1,7 @@
 using AegisGuard.Query.LogQl.Syntax;
 using AegisGuard.Storage.Parquet;
+using AegisGuard.Storage.Logs;
+using AegisGuard.Storage.Parquet.Logs;
 
 namespace AegisGuard.Query.LogQl;
 

@@ -1,6 +1,6 @@
 using AegisGuard.Ingest.Schema;
 using AegisGuard.Query.LogQl.Syntax;
-using AegisGuard.Storage.Parquet;
+using AegisGuard.Storage.Logs;
 
 namespace AegisGuard.Query.LogQl;
 

@@ -3,8 +3,9 @@ using System.Text.Json;
 using AegisGuard.Query.LogQl.Contracts;
 using AegisGuard.Query.LogQl.Syntax;
 using AegisGuard.Query.Logs;
-using AegisGuard.Storage.Parquet;
 using AegisGuard.Storage.Telemetry;
+using AegisGuard.Storage.Logs;
+using AegisGuard.Storage.Parquet.Logs;
 
 namespace AegisGuard.Query.LogQl;
 

@@ -4,7 +4,8 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using AegisGuard.Identity;
 using AegisGuard.Ingest.Schema;
-using AegisGuard.Storage.Parquet;
+using AegisGuard.Storage.Logs;
+using AegisGuard.Storage.Parquet.Logs;
 
 namespace AegisGuard.Query.Logs;
 

@@ -1,8 +1,9 @@
 using System.Text;
 using AegisGuard.Storage.Telemetry;
 using DuckDB.NET.Data;
+using AegisGuard.Storage.Logs;
 
-namespace AegisGuard.Storage.Parquet;
+namespace AegisGuard.Storage.Parquet.Logs;
 
 /// <summary>Reads logs: lists the org's files from the manifest, then runs one parameterised DuckDB query over them.</summary>
 public sealed class LogStore

@@ -1,4 +1,4 @@
-namespace AegisGuard.Storage.Parquet;
+namespace AegisGuard.Storage.Logs;
 
 /// <summary>Numeric comparison operators.</summary>
 public enum LogComparisonOperator

@@ -1,4 +1,4 @@
-namespace AegisGuard.Storage.Parquet;
+namespace AegisGuard.Storage.Logs;
 
 /// <summary>One (group, bucket) of an aggregation.</summary>
 /// <param name="Labels">The group's values, in the order of the request's fields ("" when missing).</param>

@@ -1,4 +1,4 @@
-namespace AegisGuard.Storage.Parquet;
+namespace AegisGuard.Storage.Logs;
 
 /// <summary>
 /// A numeric comparison on a field (<c>status &gt;= 500</c>, <c>duration &gt; 1s</c>, <c>size &lt; 10KB</c>).

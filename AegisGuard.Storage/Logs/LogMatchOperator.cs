@@ -1,4 +1,4 @@
-namespace AegisGuard.Storage.Parquet;
+namespace AegisGuard.Storage.Logs;
 
 /// <summary>String match operators: <c>= != =~ !~</c>.</summary>
 public enum LogMatchOperator

@@ -1,6 +1,7 @@
 using AegisGuard.Storage.Telemetry;
+using AegisGuard.Storage.Parquet;
 
-namespace AegisGuard.Storage.Parquet;
+namespace AegisGuard.Storage.Logs;
 
 /// <summary>One page of a log search.</summary>
 /// <param name="Rows">The lines, in the requested order.</param>

@@ -1,4 +1,5 @@
-namespace AegisGuard.Storage.Parquet;
+using AegisGuard.Storage.Parquet;
+namespace AegisGuard.Storage.Logs;
 
 /// <summary>The answer to a <see cref="LogAggregationRequest"/>.</summary>
 /// <param name="Rows">One row per (group, bucket) holding at least one line, in no particular order.</param>

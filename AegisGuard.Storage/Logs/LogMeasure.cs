@@ -1,4 +1,4 @@
-namespace AegisGuard.Storage.Parquet;
+namespace AegisGuard.Storage.Logs;
 
 /// <summary>What an aggregation adds up per bucket.</summary>
 public enum LogMeasure

@@ -1,4 +1,4 @@
-namespace AegisGuard.Storage.Parquet;
+namespace AegisGuard.Storage.Logs;
 
 /// <summary>Predicates joined by <c>and</c> (<see cref="Any"/> false) or <c>or</c> (<see cref="Any"/> true).</summary>
 /// <param name="Any">True: at least one must hold; false: all must hold.</param>

@@ -1,4 +1,4 @@
-namespace AegisGuard.Storage.Parquet;
+namespace AegisGuard.Storage.Logs;
 
 /// <summary>
 /// A value of a log line that filters and groupings can name: a column (service, level, host, trace or span id),

@@ -1,4 +1,4 @@
-namespace AegisGuard.Storage.Parquet;
+namespace AegisGuard.Storage.Logs;
 
 /// <summary>A filter on the message text: substring or RE2 regular expression (found anywhere), possibly negated.</summary>
 /// <param name="Operator">Substring or regular expression, possibly negated.</param>

@@ -1,4 +1,4 @@
-namespace AegisGuard.Storage.Parquet;
+namespace AegisGuard.Storage.Logs;
 
 /// <summary>A value and how many lines carry it.</summary>
 /// <param name="Value">The value.</param>

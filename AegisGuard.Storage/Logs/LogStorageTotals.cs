@@ -1,4 +1,4 @@
-namespace AegisGuard.Storage.Parquet;
+namespace AegisGuard.Storage.Logs;
 
 /// <summary>What an org's logs take on disk, from the manifest.</summary>
 /// <param name="Files">Parquet files listed.</param>

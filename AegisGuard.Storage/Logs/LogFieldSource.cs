@@ -1,4 +1,4 @@
-namespace AegisGuard.Storage.Parquet;
+namespace AegisGuard.Storage.Logs;
 
 /// <summary>Where a <see cref="LogField"/>'s value is read from.</summary>
 public enum LogFieldSource

@@ -1,8 +1,9 @@
 using System.Text;
 using System.Text.RegularExpressions;
 using AegisGuard.Storage.Telemetry;
+using AegisGuard.Storage.Logs;
 
-namespace AegisGuard.Storage.Parquet;
+namespace AegisGuard.Storage.Parquet.Logs;
 
 /// <summary>
 /// Turns <see cref="LogFilter"/> data into DuckDB SQL for the logs table. The SQL text is assembled only from

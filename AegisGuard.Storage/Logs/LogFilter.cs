@@ -1,4 +1,4 @@
-namespace AegisGuard.Storage.Parquet;
+namespace AegisGuard.Storage.Logs;
 
 /// <summary>
 /// Which log lines a query reads, as data: the org, a time range and a conjunction of predicates. A query

@@ -1,4 +1,4 @@
-namespace AegisGuard.Storage.Parquet;
+namespace AegisGuard.Storage.Logs;
 
 /// <summary>A log search expressed as data; the store turns it into parameterised SQL. Org scoping is mandatory.</summary>
 public sealed record LogQuery

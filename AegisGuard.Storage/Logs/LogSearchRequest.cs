@@ -1,4 +1,4 @@
-namespace AegisGuard.Storage.Parquet;
+namespace AegisGuard.Storage.Logs;
 
 /// <summary>A page of log lines to read: which lines, how many, in which order, and after which position.</summary>
 public sealed record LogSearchRequest

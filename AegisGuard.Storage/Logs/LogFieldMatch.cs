@@ -1,4 +1,4 @@
-namespace AegisGuard.Storage.Parquet;
+namespace AegisGuard.Storage.Logs;
 
 /// <summary>
 /// A string match on a field (<c>service="api"</c>, <c>region=~"eu-.*"</c>). A missing field compares as the

@@ -1,4 +1,4 @@
-namespace AegisGuard.Storage.Parquet;
+namespace AegisGuard.Storage.Logs;
 
 /// <summary>
 /// Where a line sits in the total order of an org's logs: event time, then the stable event id

@@ -1,4 +1,5 @@
-namespace AegisGuard.Storage.Parquet;
+using AegisGuard.Storage.Parquet;
+namespace AegisGuard.Storage.Logs;
 
 /// <summary>Exact counts of the lines matching a filter, per service, level and host (most frequent first).</summary>
 /// <param name="Total">Lines matching.</param>

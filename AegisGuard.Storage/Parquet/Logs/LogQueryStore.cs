@@ -1,8 +1,9 @@
 using System.Text;
 using AegisGuard.Storage.Telemetry;
 using DuckDB.NET.Data;
+using AegisGuard.Storage.Logs;
 
-namespace AegisGuard.Storage.Parquet;
+namespace AegisGuard.Storage.Parquet.Logs;
 
 /// <summary>
 /// Runs planned log queries (<see cref="LogFilter"/> data) over an org's Parquet files: pages of lines,

@@ -1,4 +1,4 @@
-namespace AegisGuard.Storage.Parquet;
+namespace AegisGuard.Storage.Logs;
 
 /// <summary>Line filter operators: <c>|= != |~ !~</c>.</summary>
 public enum LogLineOperator

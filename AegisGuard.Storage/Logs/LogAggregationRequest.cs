@@ -1,4 +1,4 @@
-namespace AegisGuard.Storage.Parquet;
+namespace AegisGuard.Storage.Logs;
 
 /// <summary>
 /// Lines counted (or their bytes summed) per group and time bucket: the storage half of metric queries and of

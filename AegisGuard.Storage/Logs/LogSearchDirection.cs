@@ -1,4 +1,4 @@
-namespace AegisGuard.Storage.Parquet;
+namespace AegisGuard.Storage.Logs;
 
 /// <summary>The order lines are returned in.</summary>
 public enum LogSearchDirection

@@ -1,4 +1,4 @@
-namespace AegisGuard.Storage.Parquet;
+namespace AegisGuard.Storage.Logs;
 
 /// <summary>How a field's text becomes a number for <see cref="LogFieldComparison"/>.</summary>
 public enum LogValueUnit
