@@ -1,5 +1,6 @@
 using AegisGuard.Hosting;
 using AegisGuard.Identity;
+using AegisGuard.Pages.AppShell;
 using AegisGuard.Storage;
 using AegisGuard.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
@@ -25,6 +26,7 @@ public static class CommandLine
           AegisGuard audit reanchor [--data <dir>]            after a break no backup repairs: record the loss, anchor anew
           AegisGuard users instance-admin --email <email> --grant|--revoke [--data <dir>]
           AegisGuard users instance-admin --list [--data <dir>]
+          AegisGuard --version                                  print the version, the source revision and the runtime
           AegisGuard --help
         """;
 
@@ -54,6 +56,12 @@ public static class CommandLine
                     return 2;
             }
 
+            if (args.Length > 0 && args[0] is "--version" or "-v")
+            {
+                await Console.Out.WriteLineAsync(VersionLine());
+                return 0;
+            }
+
             if (args.Length > 0 && args[0] is "--help" or "-h")
             {
                 await Console.Out.WriteLineAsync(Usage);
@@ -72,6 +80,12 @@ public static class CommandLine
             return 1;
         }
     }
+
+    /// <summary>What <c>--version</c> prints: product, version, source revision, runtime and platform.</summary>
+    internal static string VersionLine() =>
+        $"{ProductInfo.Name} {ProductInfo.Version}" +
+        (ProductInfo.Revision is { } revision ? $" ({revision})" : "") +
+        $" {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription} {System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier}";
 
     /// <summary>The message for a failure that is the data directory's state, not a bug; null for anything else.</summary>
     internal static string? Explain(Exception exception)

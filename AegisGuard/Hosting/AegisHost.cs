@@ -28,6 +28,8 @@ public static class AegisHost
             Args = args,
             ContentRootPath = contentRootGiven ? null : AppContext.BaseDirectory,
         });
+        EmbeddedFiles.AddEmbeddedDefaultSettings(builder.Configuration);
+        EmbeddedFiles.UseEmbeddedWebRootIfMissing(builder.Environment);
         DataDirResolver.AddDataDirSources(builder.Configuration, args);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {

@@ -11,4 +11,11 @@ public static class ProductInfo
     public static string Version { get; } =
         (typeof(ProductInfo).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0")
         .Split('+')[0];
+
+    /// <summary>The source revision the build was made from (the informational version's suffix), if known.</summary>
+    public static string? Revision { get; } =
+        typeof(ProductInfo).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion is { } full &&
+        full.IndexOf('+', StringComparison.Ordinal) is int plus and >= 0
+            ? full[(plus + 1)..]
+            : null;
 }
