@@ -351,7 +351,7 @@ internal sealed record LoadOptions
         return value;
     }
 
-    private static bool TryParseDuration(string text, out TimeSpan value)
+    internal static bool TryParseDuration(string text, out TimeSpan value)
     {
         value = TimeSpan.Zero;
         var digits = text.AsSpan().TrimEnd("smhMSH");
@@ -423,6 +423,8 @@ internal sealed record LoadOptions
                                      schedule, and latency counts from each request's scheduled time (so a
                                      stalled server shows in it); default: closed loop, as fast as answers come
 
+            Side by side with ClickHouse (not a scenario: its own options; scripts/bench-side-by-side.sh runs it):
+            {SideBySide.Usage}
             Output: a progress line per second, a human report, then one JSON line (last line of stdout).
             Exit codes: 0 success; 1 errors above 1 % of requests, end-to-end failure or server unreachable;
                         2 bad command line; 130 interrupted.

@@ -8,6 +8,19 @@ if (LoadOptions.IsHelpRequest(args))
     return 0;
 }
 
+if (args.Length > 0 && args[0] == SideBySide.Name)
+{
+    try
+    {
+        return await SideBySide.RunAsync(args, Console.Out, CancellationToken.None);
+    }
+    catch (Exception e) when (e is FormatException or LoadAbortedException or HttpRequestException)
+    {
+        Console.Error.WriteLine($"error: {e.Message}");
+        return 1;
+    }
+}
+
 if (!LoadOptions.TryParse(args, out var options, out var error))
 {
     Console.Error.WriteLine($"error: {error}");
