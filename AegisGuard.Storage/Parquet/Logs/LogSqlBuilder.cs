@@ -99,8 +99,8 @@ internal sealed partial class LogSqlBuilder
             LogFieldSource.TraceId => "trace_id",
             LogFieldSource.SpanId => "span_id",
             LogFieldSource.Attribute => Json("attributes", field.Name, freeText: false),
-            LogFieldSource.JsonField => $"coalesce({Json("message", field.Name, freeText: true)}, {Json("attributes", field.Name, freeText: false)})",
-            LogFieldSource.LogfmtField => $"coalesce({Logfmt(field.Name)}, {Json("attributes", field.Name, freeText: false)})",
+            LogFieldSource.JsonField => $"coalesce({MessageField(LogFieldFunctions.Json, "{", field.Name)}, {Json("attributes", field.Name, freeText: false)})",
+            LogFieldSource.LogfmtField => $"coalesce({MessageField(LogFieldFunctions.Logfmt, "=", field.Name)}, {Json("attributes", field.Name, freeText: false)})",
             _ => throw new ArgumentOutOfRangeException(nameof(field), field.Source, "unknown field source"),
         };
     }
@@ -218,11 +218,11 @@ internal sealed partial class LogSqlBuilder
             : $"CASE WHEN json_valid({column}) THEN {exact} END";
     }
 
-    private string Logfmt(string name)
+    private string MessageField(string function, string marker, string name)
     {
-        // key=value or key="quoted value" preceded by the start of the message or white space.
-        string pattern = "(?:^|\\s)" + EscapeRegex(name) + "=(\"(?:[^\"\\\\]|\\\\.)*\"|\\S*)";
-        return $"nullif(trim(regexp_extract(message, {Add(pattern)}, 1), '\"'), '')";
+        // The field is parsed as Loki parses it (LogFieldFunctions); the contains() guard keeps the many lines that
+        // cannot hold a field from crossing into .NET at all (CASE evaluates THEN only for the rows it selects).
+        return $"CASE WHEN contains(message, '{marker}') THEN {function}(message, {Add(name)}) END";
     }
 
     /// <summary>An RFC 6901 JSON pointer: any key, with '~' and '/' escaped, so no key can break out of the path.</summary>
