@@ -148,7 +148,8 @@ internal sealed partial class LogSqlBuilder
             return match.Operator == LogMatchOperator.Regex ? $"{value} IN ({set})" : $"{value} NOT IN ({set})";
         }
 
-        string pattern = Add(match.Value);
+        // Label matchers are Prometheus matchers in Loki: anchored, and '.' matches a newline too.
+        string pattern = match.Operator is LogMatchOperator.Regex or LogMatchOperator.NotRegex ? Add("(?s)" + match.Value) : Add(match.Value);
         return match.Operator switch
         {
             LogMatchOperator.Equal => $"{value} = {pattern}",
@@ -191,7 +192,8 @@ internal sealed partial class LogSqlBuilder
         {
             // Case-insensitive substrings become an escaped RE2 pattern with the 'i' flag: measured faster
             // than contains(lower(message), …) and far faster than ILIKE.
-            string pattern = line.Operator is LogLineOperator.Contains or LogLineOperator.NotContains ? EscapeRegex(line.Pattern) : line.Pattern;
+            // Line filters are Go regexps in Loki: '.' does not match a newline unless the pattern says (?s).
+            string pattern = line.Operator is LogLineOperator.Contains or LogLineOperator.NotContains ? EscapeRegex(line.Pattern) : "(?-s)" + line.Pattern;
             test = line.IgnoreCase ? $"regexp_matches(message, {Add(pattern)}, 'i')" : $"regexp_matches(message, {Add(pattern)})";
         }
 

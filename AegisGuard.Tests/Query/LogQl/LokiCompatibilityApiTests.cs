@@ -15,7 +15,7 @@ public sealed class LokiCompatibilityApiTests : IClassFixture<LokiCompatibilityA
 
     public LokiCompatibilityApiTests(Lines data) => this.data = data;
 
-    /// <summary>Six lines of org "loki-a", all in the last 30 minutes.</summary>
+    /// <summary>Eight lines of org "loki-a", all in the last 30 minutes.</summary>
     public sealed class Lines : IAsyncLifetime, IDisposable
     {
         public static readonly string[] Messages =
@@ -26,6 +26,8 @@ public sealed class LokiCompatibilityApiTests : IClassFixture<LokiCompatibilityA
             "code=503 msg=plain",
             "{\"price\":\"2.50\",\"n\":7}",
             "no fields here",
+            "first\nsecond",
+            "{\"note\":\"a\\nb\"}",
         ];
 
         public AegisAppFactory Factory { get; } = new();
@@ -40,7 +42,7 @@ public sealed class LokiCompatibilityApiTests : IClassFixture<LokiCompatibilityA
             var lines = Messages.Select((m, i) => Some.Log(m, service: "svc", timestamp: Iso(Now.AddMinutes(-25).AddSeconds(i)), traceId: $"m{i}")).ToArray();
             using var response = await Client.PostAsync("/v1/logs", Some.LogBatch(lines));
             Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-            await Poll.UntilAsync(() => Ids("{}"), ids => ids.Count == Messages.Length, what: "the six lines");
+            await Poll.UntilAsync(() => Ids("{}"), ids => ids.Count == Messages.Length, what: "the eight lines");
         }
 
         public async Task<List<string>> Ids(string query)
@@ -68,6 +70,12 @@ public sealed class LokiCompatibilityApiTests : IClassFixture<LokiCompatibilityA
     [InlineData("{} | json | price = 2.5", "m1 m2 m4")]
     [InlineData("{} | json | n = 10", "m1 m2")]
     [InlineData("{} | json | tags != \"\"", "")]
+    [InlineData("{} |~ \"first.second\"", "")]
+    [InlineData("{} |~ \"first\\nsecond\"", "m6")]
+    [InlineData("{} |~ \"(?s)first.second\"", "m6")]
+    [InlineData("{} !~ \"first.second\" |= \"second\"", "m6")]
+    [InlineData("{} | json | note =~ \"a.b\"", "m7")]
+    [InlineData("{} | json | note = \"a\\nb\"", "m7")]
     public async Task Parsed_fields_answer_as_loki_would(string query, string expected)
     {
         Assert.Equal(expected, string.Join(' ', await data.Ids(query)));
@@ -89,7 +97,7 @@ public sealed class LokiCompatibilityApiTests : IClassFixture<LokiCompatibilityA
 
         var points = Assert.Single(series).Value;
         Assert.Equal(((data.Now - DateTime.UnixEpoch).Ticks / TimeSpan.TicksPerMicrosecond) / 1e6, points[^1].Time, 3);
-        Assert.Equal(6, points[^1].Value);
+        Assert.Equal(8, points[^1].Value);
     }
 
     [Fact]
@@ -103,7 +111,7 @@ public sealed class LokiCompatibilityApiTests : IClassFixture<LokiCompatibilityA
         Assert.Equal(from + 1200, json.RootElement.GetProperty("end").GetDouble(), 3);
         var point = Assert.Single(Assert.Single(json.RootElement.GetProperty("series").EnumerateArray().ToList()).GetProperty("points").EnumerateArray().ToList());
         Assert.Equal(from + 600, point[0].GetDouble(), 3);
-        Assert.Equal(6, point[1].GetDouble());
+        Assert.Equal(8, point[1].GetDouble());
     }
 
     private async Task<SortedDictionary<string, List<(double Time, double Value)>>> Series(string query, string step)
