@@ -15,7 +15,7 @@ public sealed record AuditQuery
     /// <summary>Exact action, or a prefix ending in a dot (e.g. <c>auth.</c>).</summary>
     public string? Action { get; init; }
 
-    /// <summary>Exact actor.</summary>
+    /// <summary>Any part of the actor, ignoring ASCII case.</summary>
     public string? Actor { get; init; }
 
     /// <summary>Exact outcome.</summary>

@@ -110,7 +110,9 @@ public sealed partial class MetadataStore
 
         if (!string.IsNullOrEmpty(query.Actor))
         {
-            Filter("actor = $actor", "$actor", query.Actor);
+            // A part of the actor, in any case ("olga" finds user:olga@example.com): instr on lower() treats every
+            // character literally, where LIKE would read % and _ in the text as wildcards.
+            Filter("instr(lower(actor), $actor) > 0", "$actor", query.Actor.ToLowerInvariant());
         }
 
         if (!string.IsNullOrEmpty(query.Outcome))

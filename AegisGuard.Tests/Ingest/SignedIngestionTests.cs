@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using AegisGuard.Storage.Metadata;
 using AegisGuard.Tests.Support;
 
 namespace AegisGuard.Tests.Ingest;
@@ -12,9 +13,24 @@ public sealed class SignedIngestionTests(SharedApp app) : IClassFixture<SharedAp
     private const string SeedBody = """{"logs":[{"timestamp":"2025-10-31T10:00:00Z","service":"api","level":"error","message":"Database connection failed"}]}""";
 
     [Fact]
-    public async Task The_seed_example_is_accepted_verbatim_and_becomes_queryable()
+    public async Task The_seed_example_older_than_the_default_retention_is_refused_with_the_reason()
     {
         var client = app.NewClient();
+        using var response = await client.PostAsync("/v1/logs", SeedBody);
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var item = Assert.Single(problem.RootElement.GetProperty("invalid_items").EnumerateArray().ToList());
+        Assert.Equal("timestamp", item.GetProperty("field").GetString());
+        Assert.Contains("older than the org's retention of 30 days", item.GetProperty("reason").GetString());
+    }
+
+    [Fact]
+    public async Task The_seed_example_is_accepted_verbatim_and_becomes_queryable_when_retention_covers_it()
+    {
+        var (org, key) = app.Factory.CreateKey("seed-archive");
+        app.Factory.Service<MetadataStore>().UpdateOrgSettings(org.Id, "redact", 0, retentionDays: 3650);
+        var client = new SignedClient(app.Factory.CreateClient(), key);
         using var response = await client.PostAsync("/v1/logs", SeedBody);
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
@@ -137,6 +153,11 @@ public sealed class SignedIngestionTests(SharedApp app) : IClassFixture<SharedAp
     [InlineData("/v1/rum", """{"events":[{"type":"error","session_id":"s"}]}""", "events[0].error_message")]
     public async Task Invalid_spans_and_rum_events_are_named_precisely(string path, string body, string field)
     {
+        // The epochs above (2024-10-31) are older than the org's retention, which is refused on its own: move them to
+        // an hour ago, keeping their distances.
+        long start = DateTimeOffset.UtcNow.AddHours(-1).ToUnixTimeSeconds();
+        body = body.Replace("1730368800", $"{start}", StringComparison.Ordinal).Replace("1730368801", $"{start + 1}", StringComparison.Ordinal)
+            .Replace("1730368700", $"{start - 100}", StringComparison.Ordinal);
         var client = app.NewClient();
         using var response = await client.PostAsync(path, body);
 

@@ -20,7 +20,7 @@ public static class AuditApi
         routes.MapGet("/api/audit", Query)
             .WithTags("Audit")
             .WithSummary("Audit entries of the caller's org, newest first")
-            .WithDescription("Filters: action (exact, or a prefix ending in '.', e.g. auth.), actor, outcome (success|failure|denied), " +
+            .WithDescription("Filters: action (exact, or a prefix ending in '.', e.g. auth.), actor (any part of it, ignoring ASCII case: olga finds user:olga@example.com), outcome (success|failure|denied), " +
                              "from/to (RFC 3339), page (1-based), page_size (1–500, default 50). The answer carries the total count.")
             .RequireAuthorization(Permissions.AuditRead)
             .Produces<AuditResult>()

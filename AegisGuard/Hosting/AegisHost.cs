@@ -113,7 +113,7 @@ public static class AegisHost
         app.MapLogQlApi();
         app.MapIdentityApi();
         app.MapOpenApi("/openapi/{documentName}.json");
-        app.MapScalarApiReference("/docs", o => o.WithTitle("AegisGuard API"));
+        app.MapScalarApiReference("/docs", o => o.WithTitle("AegisGuard API").DisableDefaultFonts().DisableAgent().DisableMcp().DisableTelemetry().HideDeveloperTools());
         app.MapWebUi();
         return app;
     }

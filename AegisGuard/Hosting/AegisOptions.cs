@@ -51,6 +51,13 @@ public sealed class IngestOptions
     [Range(1, int.MaxValue)]
     public int DefaultRateLimit { get; set; } = 500_000;
 
+    /// <summary>
+    /// The smallest token bucket of an org's rate limit: an idle org may send this many events at once (at least one
+    /// full batch of the largest endpoint) before its events/s limit paces it. The bucket holds max(limit, this).
+    /// </summary>
+    [Range(1, int.MaxValue)]
+    public int MinimumBurst { get; set; } = 5_000;
+
     /// <summary>Oldest event timestamp accepted, as an age. Older events reject the batch with 422.</summary>
     public TimeSpan MaxEventAge { get; set; } = TimeSpan.FromDays(3650);
 

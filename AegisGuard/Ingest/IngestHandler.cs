@@ -219,10 +219,13 @@ public sealed partial class IngestHandler(
 
         // Decoded, validated and scrubbed once, here: the log holds only what may be stored, so no record can fail
         // the pipeline later and no unscrubbed value reaches the disk.
+        // Events before the first day retention keeps would be accepted and then silently deleted: refuse them.
+        var retained = RetentionStart(org.Org.RetentionDays, now);
         var context = new DecodeContext
         {
             ReceivedAt = now,
-            OldestAllowed = now - limits.MaxEventAge,
+            OldestAllowed = retained > now - limits.MaxEventAge ? retained : now - limits.MaxEventAge,
+            RetentionDays = retained > now - limits.MaxEventAge ? org.Org.RetentionDays : null,
             NewestAllowed = now + limits.MaxFutureSkew,
             Scrubber = scrubbers.For(org),
         };
@@ -283,6 +286,10 @@ public sealed partial class IngestHandler(
 
         return Accepted(accepted.Accepted, accepted.BatchId);
     }
+
+    /// <summary>The first instant retention keeps: the start of the first whole day TelemetryStore.ApplyRetention keeps.</summary>
+    internal static DateTime RetentionStart(int retentionDays, DateTime now) =>
+        DateOnly.FromDateTime(now.AddDays(-Math.Max(1, retentionDays))).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
 
     /// <summary>The idempotency record a stamp stands for (what meta.db keeps once the batch is stored).</summary>
     internal static IdempotencyRecord StampRecord(int orgId, IBatchDecoder decoder, IdempotencyStamp stamp, IngestAccepted accepted, DateTime at) => new()

@@ -28,16 +28,26 @@ internal static class IngestProblems
 
     /// <summary>
     /// Routing refuses a content type that is not JSON at all (the endpoints declare application/json) before the
-    /// handler runs, with a problem that has no detail; on the ingestion paths it gets the handler's words.
+    /// handler runs, with a problem that has no detail; on the ingestion paths it gets the handler's words, elsewhere
+    /// (every JSON API of the appliance) the type that is accepted.
     /// </summary>
     public static void FillMissingDetail(ProblemDetailsContext context)
     {
-        if (context.ProblemDetails.Detail is null &&
-            context.ProblemDetails.Status == StatusCodes.Status415UnsupportedMediaType &&
-            context.HttpContext.Request.Path.StartsWithSegments("/v1", StringComparison.OrdinalIgnoreCase))
+        ArgumentNullException.ThrowIfNull(context);
+        if (context.ProblemDetails.Detail is not null || context.ProblemDetails.Status != StatusCodes.Status415UnsupportedMediaType)
         {
-            context.ProblemDetails.Detail = NotJson(context.HttpContext.Request.ContentType);
+            return;
         }
+
+        string? contentType = context.HttpContext.Request.ContentType;
+        if (context.HttpContext.Request.Path.StartsWithSegments("/v1", StringComparison.OrdinalIgnoreCase))
+        {
+            context.ProblemDetails.Detail = NotJson(contentType);
+            return;
+        }
+
+        string sent = string.IsNullOrEmpty(contentType) ? "none" : $"'{(contentType.Length > 100 ? contentType[..100] + "…" : contentType)}'";
+        context.ProblemDetails.Detail = $"Content-Type {sent} is not accepted; this endpoint takes application/json (UTF-8).";
     }
 
     public static IResult Conflict(string detail) => TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Idempotency key reused", detail: detail);

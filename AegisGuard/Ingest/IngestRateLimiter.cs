@@ -6,12 +6,12 @@ using Microsoft.Extensions.Options;
 namespace AegisGuard.Ingest;
 
 /// <summary>
-/// Per-org token buckets in events per second. A bucket holds at least one full batch of the largest endpoint
-/// (5000), so a slow org can still send, just not often. Only authenticated, valid batches spend tokens.
+/// Per-org token buckets in events per second. A bucket holds max(limit, <c>Ingest:MinimumBurst</c>) events (by default
+/// 5000, one full batch of the largest endpoint), so a slow org can still send, just not often — and an idle org may
+/// send that burst at once before the limit paces it. Only authenticated, valid batches spend tokens.
 /// </summary>
 public sealed class IngestRateLimiter(OrgDirectory orgs, IOptions<AegisOptions> options, TimeProvider time)
 {
-    private const int MinimumBurst = 5000;
     private readonly ConcurrentDictionary<int, Bucket> buckets = new();
 
     /// <summary>Takes <paramref name="events"/> tokens; false (with the wait) when the org is over its limit.</summary>
@@ -19,8 +19,11 @@ public sealed class IngestRateLimiter(OrgDirectory orgs, IOptions<AegisOptions> 
     {
         int rate = orgs.Find(orgId)?.Org.IngestRateLimit is > 0 and var own ? own : options.Value.Ingest.DefaultRateLimit;
         var bucket = buckets.GetOrAdd(orgId, _ => new Bucket(time.GetTimestamp()));
-        return bucket.TryTake(events, rate, Math.Max(rate, MinimumBurst), time, out retryAfter);
+        return bucket.TryTake(events, rate, Burst(rate, options.Value.Ingest.MinimumBurst), time, out retryAfter);
     }
+
+    /// <summary>How many events a full bucket holds for a limit of <paramref name="rate"/> events/s.</summary>
+    public static int Burst(int rate, int minimumBurst) => Math.Max(rate, Math.Max(1, minimumBurst));
 
     private sealed class Bucket(long startedAt)
     {

@@ -21,6 +21,8 @@ public sealed class LogQueryStore
         this.manifest = manifest;
         this.engine = engine;
         this.telemetryRoot = telemetryRoot;
+        using var connection = engine.OpenConnection();
+        LogFieldFunctions.Register(connection);
     }
 
     /// <summary>

@@ -99,8 +99,8 @@ internal sealed partial class LogSqlBuilder
             LogFieldSource.TraceId => "trace_id",
             LogFieldSource.SpanId => "span_id",
             LogFieldSource.Attribute => Json("attributes", field.Name, freeText: false),
-            LogFieldSource.JsonField => $"coalesce({Json("message", field.Name, freeText: true)}, {Json("attributes", field.Name, freeText: false)})",
-            LogFieldSource.LogfmtField => $"coalesce({Logfmt(field.Name)}, {Json("attributes", field.Name, freeText: false)})",
+            LogFieldSource.JsonField => $"coalesce({MessageField(LogFieldFunctions.Json, "{", field.Name)}, {Json("attributes", field.Name, freeText: false)})",
+            LogFieldSource.LogfmtField => $"coalesce({MessageField(LogFieldFunctions.Logfmt, "=", field.Name)}, {Json("attributes", field.Name, freeText: false)})",
             _ => throw new ArgumentOutOfRangeException(nameof(field), field.Source, "unknown field source"),
         };
     }
@@ -148,7 +148,8 @@ internal sealed partial class LogSqlBuilder
             return match.Operator == LogMatchOperator.Regex ? $"{value} IN ({set})" : $"{value} NOT IN ({set})";
         }
 
-        string pattern = Add(match.Value);
+        // Label matchers are Prometheus matchers in Loki: anchored, and '.' matches a newline too.
+        string pattern = match.Operator is LogMatchOperator.Regex or LogMatchOperator.NotRegex ? Add("(?s)" + match.Value) : Add(match.Value);
         return match.Operator switch
         {
             LogMatchOperator.Equal => $"{value} = {pattern}",
@@ -191,7 +192,8 @@ internal sealed partial class LogSqlBuilder
         {
             // Case-insensitive substrings become an escaped RE2 pattern with the 'i' flag: measured faster
             // than contains(lower(message), …) and far faster than ILIKE.
-            string pattern = line.Operator is LogLineOperator.Contains or LogLineOperator.NotContains ? EscapeRegex(line.Pattern) : line.Pattern;
+            // Line filters are Go regexps in Loki: '.' does not match a newline unless the pattern says (?s).
+            string pattern = line.Operator is LogLineOperator.Contains or LogLineOperator.NotContains ? EscapeRegex(line.Pattern) : "(?-s)" + line.Pattern;
             test = line.IgnoreCase ? $"regexp_matches(message, {Add(pattern)}, 'i')" : $"regexp_matches(message, {Add(pattern)})";
         }
 
@@ -218,11 +220,11 @@ internal sealed partial class LogSqlBuilder
             : $"CASE WHEN json_valid({column}) THEN {exact} END";
     }
 
-    private string Logfmt(string name)
+    private string MessageField(string function, string marker, string name)
     {
-        // key=value or key="quoted value" preceded by the start of the message or white space.
-        string pattern = "(?:^|\\s)" + EscapeRegex(name) + "=(\"(?:[^\"\\\\]|\\\\.)*\"|\\S*)";
-        return $"nullif(trim(regexp_extract(message, {Add(pattern)}, 1), '\"'), '')";
+        // The field is parsed as Loki parses it (LogFieldFunctions); the contains() guard keeps the many lines that
+        // cannot hold a field from crossing into .NET at all (CASE evaluates THEN only for the rows it selects).
+        return $"CASE WHEN contains(message, '{marker}') THEN {function}(message, {Add(name)}) END";
     }
 
     /// <summary>An RFC 6901 JSON pointer: any key, with '~' and '/' escaped, so no key can break out of the path.</summary>

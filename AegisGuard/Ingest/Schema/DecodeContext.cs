@@ -19,6 +19,12 @@ public sealed class DecodeContext
 
     public required DateTime NewestAllowed { get; init; }
 
+    /// <summary>
+    /// The org's retention when it, not the appliance's age limit, sets <see cref="OldestAllowed"/>: the reason
+    /// then says so, because such events would be accepted and deleted by the next retention run.
+    /// </summary>
+    public int? RetentionDays { get; init; }
+
     public long SourceAddress { get; init; }
 
     /// <summary>The org's PII scrubber; null validates without scrubbing (nothing decoded then is stored).</summary>

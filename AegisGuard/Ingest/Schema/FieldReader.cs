@@ -93,7 +93,9 @@ internal static class FieldReader
 
         if (utc < context.OldestAllowed)
         {
-            context.Fail(index, property.Name, $"{utc:yyyy-MM-ddTHH:mm:ss.fffZ} is older than the accepted window (from {context.OldestAllowed:yyyy-MM-ddTHH:mm:ssZ})");
+            context.Fail(index, property.Name, context.RetentionDays is { } days
+                ? $"{utc:yyyy-MM-ddTHH:mm:ss.fffZ} is older than the accepted window (from {context.OldestAllowed:yyyy-MM-ddTHH:mm:ssZ}): older than the org's retention of {days} days, which keeps nothing before that (send a newer timestamp, or raise retention_days in the org settings)"
+                : $"{utc:yyyy-MM-ddTHH:mm:ss.fffZ} is older than the accepted window (from {context.OldestAllowed:yyyy-MM-ddTHH:mm:ssZ})");
             return null;
         }
 

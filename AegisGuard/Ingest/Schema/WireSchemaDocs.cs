@@ -6,71 +6,193 @@ namespace AegisGuard.Ingest.Schema;
 // bytes) and decode it with the BatchDecoder classes, whose rules these comments restate.
 
 /// <summary>A batch of log lines (at most 1000).</summary>
-public sealed record LogsBatch(IReadOnlyList<LogEventDoc> Logs);
+public sealed record LogsBatch
+{
+    /// <summary>The items of the batch (required).</summary>
+    public required IReadOnlyList<LogEventDoc> Logs { get; init; }
+}
 
 /// <summary>One log line. Only <c>message</c> is required; fields not listed here are kept as attributes.</summary>
-/// <param name="Timestamp">RFC 3339 (<c>2025-10-31T10:00:00Z</c>, with Z or an offset) or unix epoch in s, ms, µs or ns (told apart by magnitude). Default: the time the batch was received. Accepted from 10 years in the past to 10 minutes in the future; outside that the batch is rejected with 422.</param>
-/// <param name="Service">Emitting service (default <c>unknown</c>).</param>
-/// <param name="Level">trace, debug, info, warn, error, fatal or a common synonym (warning, critical, information, …); default info.</param>
-/// <param name="Message">The log message (up to 256 KiB). E-mails, SSNs and card numbers are scrubbed before storage.</param>
-/// <param name="Host">Host name.</param>
-/// <param name="TraceId">Trace id for correlation (letters, digits, - and _; up to 64).</param>
-/// <param name="SpanId">Span id for correlation.</param>
-/// <param name="Attributes">Free-form JSON object (up to 256 keys; strings up to 32 KiB; all attributes of the item up to 64 KiB; nesting up to 8 levels); string values are scrubbed.</param>
-public sealed record LogEventDoc(string? Timestamp, string? Service, string? Level, string Message, string? Host, [property: JsonPropertyName("trace_id")] string? TraceId, [property: JsonPropertyName("span_id")] string? SpanId, Dictionary<string, object>? Attributes);
+public sealed record LogEventDoc
+{
+    /// <summary>RFC 3339 (<c>2025-10-31T10:00:00Z</c>, with Z or an offset) or unix epoch in s, ms, µs or ns (told apart by magnitude). Default: the time the batch was received. Accepted from the first day the org's retention keeps (default: 30 days back, from 00:00 UTC; never more than 10 years) to 10 minutes in the future; outside that the batch is rejected with 422 (older events would be deleted by retention, so they are refused rather than stored and dropped).</summary>
+    public string? Timestamp { get; init; }
+
+    /// <summary>Emitting service (default <c>unknown</c>).</summary>
+    public string? Service { get; init; }
+
+    /// <summary>trace, debug, info, warn, error, fatal or a common synonym (warning, critical, information, …); default info.</summary>
+    public string? Level { get; init; }
+
+    /// <summary>The log message (up to 256 KiB). E-mails, SSNs and card numbers are scrubbed before storage.</summary>
+    public required string Message { get; init; }
+
+    /// <summary>Host name.</summary>
+    public string? Host { get; init; }
+
+    /// <summary>Trace id for correlation (letters, digits, - and _; up to 64).</summary>
+    [JsonPropertyName("trace_id")]
+    public string? TraceId { get; init; }
+
+    /// <summary>Span id for correlation.</summary>
+    [JsonPropertyName("span_id")]
+    public string? SpanId { get; init; }
+
+    /// <summary>Free-form JSON object (up to 256 keys; strings up to 32 KiB; all attributes of the item up to 64 KiB; nesting up to 8 levels); string values are scrubbed.</summary>
+    public Dictionary<string, object>? Attributes { get; init; }
+}
 
 /// <summary>A batch of metric samples (at most 5000).</summary>
-public sealed record MetricsBatch(IReadOnlyList<MetricSampleDoc> Metrics);
+public sealed record MetricsBatch
+{
+    /// <summary>The items of the batch (required).</summary>
+    public required IReadOnlyList<MetricSampleDoc> Metrics { get; init; }
+}
 
 /// <summary>One sample. Gauges and counters carry <c>value</c>; histograms carry <c>buckets</c>, <c>sum</c> and <c>count</c>.</summary>
-/// <param name="Name">Prometheus-style name; dots become underscores.</param>
-/// <param name="Type">gauge, counter (cumulative, ≥ 0) or histogram.</param>
-/// <param name="Value">The value of a gauge or counter.</param>
-/// <param name="Timestamp">As for logs; default: received time.</param>
-/// <param name="Labels">Label names ([a-zA-Z_][a-zA-Z0-9_]*, not starting with __) to string values (numbers and booleans are turned into text).</param>
-/// <param name="Buckets">Cumulative buckets, ascending <c>le</c>; a <c>+Inf</c> bucket is added when missing.</param>
-/// <param name="Sum">Sum of observations (histograms).</param>
-/// <param name="Count">Number of observations (histograms); must equal the +Inf bucket.</param>
-public sealed record MetricSampleDoc(string Name, string Type, double? Value, string? Timestamp, Dictionary<string, string>? Labels, IReadOnlyList<HistogramBucketDoc>? Buckets, double? Sum, long? Count);
+public sealed record MetricSampleDoc
+{
+    /// <summary>Prometheus-style name; dots become underscores.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>gauge, counter (cumulative, ≥ 0) or histogram.</summary>
+    public required string Type { get; init; }
+
+    /// <summary>The value of a gauge or counter.</summary>
+    public double? Value { get; init; }
+
+    /// <summary>As for logs; default: received time.</summary>
+    public string? Timestamp { get; init; }
+
+    /// <summary>Label names ([a-zA-Z_][a-zA-Z0-9_]*, not starting with __) to string values (numbers and booleans are turned into text).</summary>
+    public Dictionary<string, string>? Labels { get; init; }
+
+    /// <summary>Cumulative buckets, ascending <c>le</c>; a <c>+Inf</c> bucket is added when missing.</summary>
+    public IReadOnlyList<HistogramBucketDoc>? Buckets { get; init; }
+
+    /// <summary>Sum of observations (histograms).</summary>
+    public double? Sum { get; init; }
+
+    /// <summary>Number of observations (histograms); must equal the +Inf bucket.</summary>
+    public long? Count { get; init; }
+}
 
 /// <summary>One cumulative histogram bucket.</summary>
-/// <param name="Le">Upper bound (a number, or the string "+Inf").</param>
-/// <param name="Count">Observations ≤ le.</param>
-public sealed record HistogramBucketDoc(double Le, long Count);
+public sealed record HistogramBucketDoc
+{
+    /// <summary>Upper bound (a number, or the string "+Inf").</summary>
+    public required double Le { get; init; }
+
+    /// <summary>Observations ≤ le.</summary>
+    public required long Count { get; init; }
+}
 
 /// <summary>A batch of spans (at most 500).</summary>
-public sealed record TracesBatch(IReadOnlyList<SpanDoc> Spans);
+public sealed record TracesBatch
+{
+    /// <summary>The items of the batch (required).</summary>
+    public required IReadOnlyList<SpanDoc> Spans { get; init; }
+}
 
 /// <summary>One span. Give <c>end</c> or <c>duration_ms</c>. Fields not listed are kept as attributes.</summary>
-/// <param name="TraceId">Trace id (required).</param>
-/// <param name="SpanId">Span id (required).</param>
-/// <param name="ParentSpanId">Parent span id; absent or empty for a root span.</param>
-/// <param name="Service">Service (default unknown).</param>
-/// <param name="Name">Operation name (required).</param>
-/// <param name="Kind">internal (default), server, client, producer or consumer.</param>
-/// <param name="Start">Start time (required), as for log timestamps.</param>
-/// <param name="End">End time.</param>
-/// <param name="DurationMs">Duration in milliseconds (0 to 315576000000, i.e. 10 years), when end is not given.</param>
-/// <param name="Status">ok, error or unset (default).</param>
-/// <param name="StatusMessage">Status message (scrubbed).</param>
-/// <param name="Attributes">Free-form JSON object (strings up to 32 KiB; all attributes of the item up to 64 KiB; nesting up to 8 levels).</param>
-public sealed record SpanDoc([property: JsonPropertyName("trace_id")] string TraceId, [property: JsonPropertyName("span_id")] string SpanId, [property: JsonPropertyName("parent_span_id")] string? ParentSpanId, string? Service, string Name, string? Kind, string Start, string? End, [property: JsonPropertyName("duration_ms")] double? DurationMs, string? Status, [property: JsonPropertyName("status_message")] string? StatusMessage, Dictionary<string, object>? Attributes);
+public sealed record SpanDoc
+{
+    /// <summary>Trace id (required).</summary>
+    [JsonPropertyName("trace_id")]
+    public required string TraceId { get; init; }
+
+    /// <summary>Span id (required).</summary>
+    [JsonPropertyName("span_id")]
+    public required string SpanId { get; init; }
+
+    /// <summary>Parent span id; absent or empty for a root span.</summary>
+    [JsonPropertyName("parent_span_id")]
+    public string? ParentSpanId { get; init; }
+
+    /// <summary>Service (default unknown).</summary>
+    public string? Service { get; init; }
+
+    /// <summary>Operation name (required).</summary>
+    public required string Name { get; init; }
+
+    /// <summary>internal (default), server, client, producer or consumer.</summary>
+    public string? Kind { get; init; }
+
+    /// <summary>Start time (required), as for log timestamps.</summary>
+    public required string Start { get; init; }
+
+    /// <summary>End time.</summary>
+    public string? End { get; init; }
+
+    /// <summary>Duration in milliseconds (0 to 315576000000, i.e. 10 years), when end is not given.</summary>
+    [JsonPropertyName("duration_ms")]
+    public double? DurationMs { get; init; }
+
+    /// <summary>ok, error or unset (default).</summary>
+    public string? Status { get; init; }
+
+    /// <summary>Status message (scrubbed).</summary>
+    [JsonPropertyName("status_message")]
+    public string? StatusMessage { get; init; }
+
+    /// <summary>Free-form JSON object (strings up to 32 KiB; all attributes of the item up to 64 KiB; nesting up to 8 levels).</summary>
+    public Dictionary<string, object>? Attributes { get; init; }
+}
 
 /// <summary>A batch of RUM events (at most 1000).</summary>
-public sealed record RumBatch(IReadOnlyList<RumEventDoc> Events);
+public sealed record RumBatch
+{
+    /// <summary>The items of the batch (required).</summary>
+    public required IReadOnlyList<RumEventDoc> Events { get; init; }
+}
 
 /// <summary>One browser event. Required by type: vital → vital_name + vital_value; error → error_message; action → action_name.</summary>
-/// <param name="Type">view, vital, error, action or resource.</param>
-/// <param name="SessionId">Browser session id (required).</param>
-/// <param name="Timestamp">As for logs.</param>
-/// <param name="Application">Front-end application (default unknown).</param>
-/// <param name="Url">Page or resource URL (scrubbed).</param>
-/// <param name="VitalName">LCP, FCP, CLS, INP, TTFB, … for vitals.</param>
-/// <param name="VitalValue">Vital value (ms, or unitless for CLS).</param>
-/// <param name="ErrorMessage">Error message (scrubbed).</param>
-/// <param name="ErrorStack">Stack trace (scrubbed).</param>
-/// <param name="ActionName">What the user did, e.g. "click on Checkout".</param>
-/// <param name="DurationMs">Duration of a view, action or resource load in milliseconds (0 to 315576000000).</param>
-/// <param name="UserAgent">The browser's user agent.</param>
-/// <param name="Attributes">Free-form JSON object (strings up to 32 KiB; all attributes of the item up to 64 KiB; nesting up to 8 levels).</param>
-public sealed record RumEventDoc(string Type, [property: JsonPropertyName("session_id")] string SessionId, string? Timestamp, string? Application, string? Url, [property: JsonPropertyName("vital_name")] string? VitalName, [property: JsonPropertyName("vital_value")] double? VitalValue, [property: JsonPropertyName("error_message")] string? ErrorMessage, [property: JsonPropertyName("error_stack")] string? ErrorStack, [property: JsonPropertyName("action_name")] string? ActionName, [property: JsonPropertyName("duration_ms")] double? DurationMs, [property: JsonPropertyName("user_agent")] string? UserAgent, Dictionary<string, object>? Attributes);
+public sealed record RumEventDoc
+{
+    /// <summary>view, vital, error, action or resource.</summary>
+    public required string Type { get; init; }
+
+    /// <summary>Browser session id (required).</summary>
+    [JsonPropertyName("session_id")]
+    public required string SessionId { get; init; }
+
+    /// <summary>As for logs.</summary>
+    public string? Timestamp { get; init; }
+
+    /// <summary>Front-end application (default unknown).</summary>
+    public string? Application { get; init; }
+
+    /// <summary>Page or resource URL (scrubbed).</summary>
+    public string? Url { get; init; }
+
+    /// <summary>LCP, FCP, CLS, INP, TTFB, … for vitals.</summary>
+    [JsonPropertyName("vital_name")]
+    public string? VitalName { get; init; }
+
+    /// <summary>Vital value (ms, or unitless for CLS).</summary>
+    [JsonPropertyName("vital_value")]
+    public double? VitalValue { get; init; }
+
+    /// <summary>Error message (scrubbed).</summary>
+    [JsonPropertyName("error_message")]
+    public string? ErrorMessage { get; init; }
+
+    /// <summary>Stack trace (scrubbed).</summary>
+    [JsonPropertyName("error_stack")]
+    public string? ErrorStack { get; init; }
+
+    /// <summary>What the user did, e.g. "click on Checkout".</summary>
+    [JsonPropertyName("action_name")]
+    public string? ActionName { get; init; }
+
+    /// <summary>Duration of a view, action or resource load in milliseconds (0 to 315576000000).</summary>
+    [JsonPropertyName("duration_ms")]
+    public double? DurationMs { get; init; }
+
+    /// <summary>The browser's user agent.</summary>
+    [JsonPropertyName("user_agent")]
+    public string? UserAgent { get; init; }
+
+    /// <summary>Free-form JSON object (strings up to 32 KiB; all attributes of the item up to 64 KiB; nesting up to 8 levels).</summary>
+    public Dictionary<string, object>? Attributes { get; init; }
+}

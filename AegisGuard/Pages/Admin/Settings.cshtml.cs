@@ -52,6 +52,12 @@ public sealed class SettingsModel(OrgSettingsService settings, ClientIpResolver 
 
     public int ApplianceRateLimit => options.Value.Ingest.DefaultRateLimit;
 
+    /// <summary>The burst an idle org may send at once under the saved limit (see IngestRateLimiter).</summary>
+    public int Burst => AegisGuard.Ingest.IngestRateLimiter.Burst(Saved.IngestRateLimit > 0 ? Saved.IngestRateLimit : ApplianceRateLimit, options.Value.Ingest.MinimumBurst);
+
+    /// <summary>The appliance's smallest burst (<c>Ingest:MinimumBurst</c>).</summary>
+    public int MinimumBurst => options.Value.Ingest.MinimumBurst;
+
     public void OnGet()
     {
         Saved = settings.Read(User.GetOrgId());

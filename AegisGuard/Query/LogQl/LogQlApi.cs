@@ -53,7 +53,7 @@ public static class LogQlApi
                 "Log queries answer {logs, next_cursor, stats}: limit 1-5000 (default 100), direction backward (newest first, default) or forward, " +
                 "cursor = next_cursor of the previous page (stable while data arrives). " +
                 "Metric queries answer a LogSeriesResult {series:[{labels, points:[[unix_seconds, value]]}], step, start, end, stats}; step: seconds or a duration " +
-                "such as 1m (default: about 250 points); points are at multiples of the step and a window covers (t - range, t]. " +
+                "such as 1m (default: about 250 points); points are at from, from + step, … up to to (as in Loki) and a window covers (t - range, t]. " +
                 "A query that does not parse is a 400 problem with the message, the column and the query.")
             .RequireAuthorization(AegisPolicies.TelemetryRead)
             // One status code documents one schema: 200 shows LogLinesResult; metric queries answer the

@@ -70,14 +70,16 @@ public sealed class LogQlQueryService(LogQueryStore store, LogQlMetricEvaluator 
     }
 
     /// <summary>
-    /// Series of a metric query at the multiples of <paramref name="step"/> within [from, to] (Prometheus-style
-    /// alignment: the same query gives the same timestamps whenever it is asked).
+    /// Series of a metric query at <paramref name="from"/>, from + step, … up to <paramref name="to"/>, as Loki's
+    /// range queries step (no alignment to multiples of the step, so a range that is a whole number of steps ends
+    /// with a point at <paramref name="to"/> and the newest lines are always counted).
     /// </summary>
     public async Task<LogSeriesResult> EvaluateAsync(MetricExpr query, int orgId, DateTime from, DateTime to, TimeSpan step, CancellationToken cancellationToken)
     {
         long started = time.GetTimestamp();
-        var start = AlignUp(from, step);
-        var end = AlignDown(to, step);
+        // Lines carry whole microseconds, so a start truncated to the microsecond selects exactly the same lines.
+        var start = new DateTime(from.Ticks / TimeSpan.TicksPerMicrosecond * TimeSpan.TicksPerMicrosecond, DateTimeKind.Utc);
+        var end = to < start ? start.AddTicks(-1) : start + (step * ((to - start).Ticks / step.Ticks));
         var matrix = await evaluator.EvaluateAsync(query, orgId, start, end, step, cancellationToken);
         var series = matrix.Series.Select(s => new LogSeriesEntry(
             s.Labels,
@@ -169,7 +171,7 @@ public sealed class LogQlQueryService(LogQueryStore store, LogQlMetricEvaluator 
 
     /// <summary>The default step of a metric query: about 250 points over the range, whole seconds, at least 1 s.</summary>
     public static TimeSpan DefaultMetricStep(TimeSpan range) =>
-        TimeSpan.FromSeconds(Math.Max(1, Math.Ceiling(range.TotalSeconds / 250)));
+        TimeSpan.FromSeconds(Math.Max(1, Math.Floor(range.TotalSeconds / 250)));
 
     internal static List<AttributeFacet> CountAttributes(IEnumerable<LogRecord> rows)
     {
@@ -240,13 +242,6 @@ public sealed class LogQlQueryService(LogQueryStore store, LogQlMetricEvaluator 
         "fatal" => 5,
         _ => 6,
     };
-
-    private static DateTime AlignUp(DateTime value, TimeSpan step)
-    {
-        long ticks = (value - DateTime.UnixEpoch).Ticks;
-        long aligned = ticks % step.Ticks == 0 ? ticks : ((ticks / step.Ticks) + (ticks > 0 ? 1 : 0)) * step.Ticks;
-        return DateTime.UnixEpoch.AddTicks(aligned);
-    }
 
     private static DateTime AlignDown(DateTime value, TimeSpan step)
     {

@@ -7,8 +7,10 @@
  * - Objects passed as `body` are sent as JSON.
  * - Any non-2xx answer becomes a thrown ProblemError carrying the RFC 7807 problem (title, detail, status, per-field
  *   `errors`), ready for showProblem() of problem-banner.js. A network failure becomes a ProblemError with status 0.
- * - The session's access token lives 5 minutes and /api never refreshes it by itself: a 401 on a cookie-authenticated
- *   call (no Authorization header) makes one POST /api/auth/refresh and, when that works, the call is repeated once.
+ * - The session's access token lives 5 minutes (<meta name="session-lifetime">, with the current token's expiry) and
+ *   /api never refreshes it by itself, so this module renews it with POST /api/auth/refresh shortly before it expires
+ *   (a fifth of the lifetime, at most a minute, before; at once when a hidden tab comes back late). A 401 that still
+ *   happens on a cookie-authenticated call (no Authorization header) makes one refresh and the call is repeated once.
  *
  *   import { getJson, postJson } from '/js/api.js';
  *   import { showProblem, clearProblem } from '/js/problem-banner.js';
@@ -19,6 +21,9 @@
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
 const REFRESH_URL = '/api/auth/refresh';
 let refreshing = null;
+let renewTimer = 0;
+let renewAt = Infinity;
+let lifetimeMs = 0;
 
 /** A failed API call: `problem` is the server's RFC 7807 body (or one made up from the status). */
 export class ProblemError extends Error {
@@ -99,6 +104,7 @@ function refreshSession() {
             if (meta && session?.csrf_token) {
                 meta.setAttribute('content', session.csrf_token);
             }
+            planRenewal(Date.now() + lifetimeMs);
             return true;
         } catch {
             return false;
@@ -108,6 +114,38 @@ function refreshSession() {
     })();
     return refreshing;
 }
+
+/** When to renew a token expiring at `expiresMs` (ms since the epoch) of a session whose tokens live `lifetime` ms. */
+export function renewalTime(expiresMs, lifetime) {
+    return expiresMs - Math.min(60_000, lifetime / 5);
+}
+
+function planRenewal(expiresMs) {
+    if (!(lifetimeMs > 0)) {
+        return;
+    }
+    renewAt = renewalTime(expiresMs, lifetimeMs);
+    clearTimeout(renewTimer);
+    renewTimer = setTimeout(() => refreshSession(), Math.max(1_000, renewAt - Date.now()));
+}
+
+function startRenewal() {
+    const meta = typeof document === 'undefined' ? null : document.querySelector('meta[name="session-lifetime"]');
+    lifetimeMs = Number(meta?.getAttribute('content') ?? 0) * 1000;
+    if (!(lifetimeMs > 0)) {
+        return;
+    }
+    const expires = Number(meta.dataset.expires) * 1000;
+    planRenewal(expires > 0 ? expires : Date.now() + lifetimeMs);
+    // Timers of hidden tabs are throttled: a tab that comes back after the planned time renews at once.
+    document.addEventListener('visibilitychange', () => {
+        if (document.visibilityState === 'visible' && Date.now() >= renewAt) {
+            refreshSession();
+        }
+    });
+}
+
+startRenewal();
 
 export const getJson = (url, options = {}) => apiFetch(url, { ...options, method: 'GET' });
 export const postJson = (url, body, options = {}) => apiFetch(url, { ...options, method: 'POST', body });

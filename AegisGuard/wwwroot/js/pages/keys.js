@@ -10,7 +10,7 @@
  * Failures are shown with the problem banner; field errors of the create form also next to their fields.
  */
 import { getJson, postJson } from '../api.js';
-import { showProblem, clearProblem } from '../problem-banner.js';
+import { showProblem, clearProblem, toProblem } from '../problem-banner.js';
 
 const banner = document.getElementById('keys-problem');
 const status = document.querySelector('[data-keys-status]');
@@ -32,6 +32,12 @@ form.addEventListener('submit', async (event) => {
     clearProblem(banner);
     const name = form.elements.name.value.trim();
     const scopes = [...form.querySelectorAll('input[name="scopes"]:checked')].map((box) => box.value);
+    if (!name) {
+        // One message, next to the field: no request, so no second copy of it in the banner.
+        showFieldErrors({ name: ['Give the key a name, e.g. the agent or service that will use it.'] });
+        form.elements.name.focus();
+        return;
+    }
     const button = form.querySelector('[data-create-button]');
     button.disabled = true;
     try {
@@ -40,8 +46,11 @@ form.addEventListener('submit', async (event) => {
         form.reset();
         await reload();
     } catch (error) {
-        const problem = showProblem(banner, error);
-        showFieldErrors(problem.errors ?? {});
+        // Field errors are said once, next to their fields; the banner only for what has no field here.
+        const problem = toProblem(error);
+        if (!showFieldErrors(problem.errors ?? {})) {
+            showProblem(banner, error);
+        }
     } finally {
         button.disabled = false;
     }
@@ -220,14 +229,19 @@ function say(message) {
     status.hidden = false;
 }
 
+/** Shows each error next to its field; true when there was at least one and every one had a place. */
 function showFieldErrors(errors) {
-    for (const [field, messages] of Object.entries(errors)) {
+    const entries = Object.entries(errors);
+    let placed = 0;
+    for (const [field, messages] of entries) {
         const place = form.querySelector(`[data-error-for="${CSS.escape(field)}"]`);
         if (place) {
             place.textContent = (Array.isArray(messages) ? messages : [messages]).join(' ');
             place.hidden = false;
+            placed++;
         }
     }
+    return entries.length > 0 && placed === entries.length;
 }
 
 function clearFieldErrors() {
