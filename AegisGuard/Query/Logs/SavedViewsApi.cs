@@ -68,12 +68,12 @@ public static partial class SavedViewsApi
     }
 
     private static Ok<List<SavedView>> List(ClaimsPrincipal user, MetadataStore store) =>
-        TypedResults.Ok(store.ListSavedViews(user.GetOrgId(), user.GetUserId()).Select(SavedView.Of).ToList());
+        TypedResults.Ok(store.ListSavedViews(user.GetOrgId(), user.GetUserId()).Select(v => SavedView.Of(v, user.GetUserId())).ToList());
 
     private static IResult Get(HttpContext http, string id, MetadataStore store, RefusalAudit refusals)
     {
         var view = ParseId(id) is { } key ? store.FindSavedView(http.User.GetOrgId(), http.User.GetUserId(), key) : null;
-        return view is null ? NotFound(http, id, store, refusals) : TypedResults.Ok(SavedView.Of(view));
+        return view is null ? NotFound(http, id, store, refusals) : TypedResults.Ok(SavedView.Of(view, http.User.GetUserId()));
     }
 
     private static IResult Create(HttpContext http, SavedViewRequest? body, MetadataStore store, AuditLog audit)
@@ -92,7 +92,7 @@ public static partial class SavedViewsApi
         int orgId = http.User.GetOrgId();
         var view = store.InsertSavedView(orgId, owner, content);
         audit.Record(http, AuditActions.ViewCreated, AuditActions.Outcomes.Success, orgId, Target(view), new { name = view.Name, shared = view.Shared });
-        return TypedResults.Created($"/api/views/{view.Id}", SavedView.Of(view));
+        return TypedResults.Created($"/api/views/{view.Id}", SavedView.Of(view, http.User.GetUserId()));
     }
 
     private static IResult Update(HttpContext http, string id, SavedViewRequest? body, MetadataStore store, AuditLog audit, RefusalAudit refusals)
@@ -117,7 +117,7 @@ public static partial class SavedViewsApi
         }
 
         audit.Record(http, AuditActions.ViewUpdated, AuditActions.Outcomes.Success, orgId, Target(view), new { name = view.Name, shared = view.Shared });
-        return TypedResults.Ok(SavedView.Of(view));
+        return TypedResults.Ok(SavedView.Of(view, http.User.GetUserId()));
     }
 
     private static IResult Delete(HttpContext http, string id, MetadataStore store, AuditLog audit, RefusalAudit refusals)
@@ -287,14 +287,16 @@ public static partial class SavedViewsApi
         [property: JsonPropertyName("columns")] IReadOnlyList<string> Columns,
         [property: JsonPropertyName("shared")] bool Shared,
         [property: JsonPropertyName("owner")] string Owner,
+        [property: JsonPropertyName("mine")] bool Mine,
         [property: JsonPropertyName("created_at")] DateTime CreatedAt,
         [property: JsonPropertyName("updated_at")] DateTime UpdatedAt)
     {
-        public static SavedView Of(SavedViewRow row)
+        /// <summary>The view as <paramref name="callerId"/> sees it (<c>mine</c>: they own it).</summary>
+        public static SavedView Of(SavedViewRow row, long? callerId)
         {
             ArgumentNullException.ThrowIfNull(row);
             return new SavedView(row.Id.ToString(CultureInfo.InvariantCulture), row.Name, row.Query, row.Range, row.From, row.To, row.Columns, row.Shared,
-                row.OwnerEmail, row.CreatedAt, row.UpdatedAt);
+                row.OwnerEmail, row.OwnerId == callerId, row.CreatedAt, row.UpdatedAt);
         }
     }
 }
