@@ -185,13 +185,7 @@ export function logList({ list, sentinel, moreButton, endNote, onNeedMore, onFil
         const level = text('span', 'log-level', line.level);
         const service = text('span', 'log-service', line.service);
         service.title = line.host ? `${line.service} on ${line.host}` : line.service;
-        const extra = columns.map((name) => {
-            const value = display(fieldValue(line, name));
-            const cell = text('span', 'log-column', value);
-            cell.dataset.column = name;
-            cell.title = `${name}: ${value || '(not set)'}`;
-            return cell;
-        });
+        const extra = columnCells(line);
         const message = document.createElement('span');
         message.className = 'log-message';
         const parts = messageParts(line.message);
@@ -226,6 +220,16 @@ export function logList({ list, sentinel, moreButton, endNote, onNeedMore, onFil
         }
         item.append(summary);
         return item;
+    }
+
+    function columnCells(line) {
+        return columns.map((name) => {
+            const value = display(fieldValue(line, name));
+            const cell = text('span', 'log-column', value);
+            cell.dataset.column = name;
+            cell.title = `${name}: ${value || '(not set)'}`;
+            return cell;
+        });
     }
 
     function toggle(item) {
@@ -418,16 +422,13 @@ export function logList({ list, sentinel, moreButton, endNote, onNeedMore, onFil
         },
     };
 
+    /** New column cells in the rows on screen, in place: an expanded row stays expanded. */
     function rerender() {
-        const shown = rendered;
-        clearRows();
-        const fragment = document.createDocumentFragment();
-        for (let i = 0; i < Math.min(shown, lines.length); i++) {
-            fragment.append(row(lines[i]));
+        for (const item of list.children) {
+            const summary = item.querySelector(':scope > .log-summary');
+            summary.querySelectorAll(':scope > .log-column').forEach((cell) => cell.remove());
+            summary.querySelector(':scope > .log-body').before(...columnCells(item.$line));
         }
-        list.append(fragment);
-        rendered = Math.min(shown, lines.length);
-        footer();
     }
 }
 
