@@ -51,6 +51,11 @@ public static class AuditActions
     public const string InstanceAdminGranted = "instance.admin_granted";
     public const string InstanceAdminRevoked = "instance.admin_revoked";
 
+    // Saved views of the Logs explorer (issue #10, logspage).
+    public const string ViewCreated = "view.created";
+    public const string ViewUpdated = "view.updated";
+    public const string ViewDeleted = "view.deleted";
+
     /// <summary>Outcomes.</summary>
     public static class Outcomes
     {

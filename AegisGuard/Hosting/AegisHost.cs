@@ -111,6 +111,7 @@ public static class AegisHost
         app.MapPipelineApi();
         app.MapLogsApi();
         app.MapLogQlApi();
+        app.MapSavedViewsApi();
         app.MapIdentityApi();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapScalarApiReference("/docs", o => o.WithTitle("AegisGuard API").DisableDefaultFonts().DisableAgent().DisableMcp().DisableTelemetry().HideDeveloperTools());

@@ -31,10 +31,14 @@ public sealed class IndexModel(LogQueryStore store, CurrentOrg currentOrg, CliIn
 
     public IngestGuide Guide { get; private set; } = null!;
 
+    /// <summary>Whether the user may save and delete views (views.write); everyone who reads logs may open them.</summary>
+    public bool CanWriteViews { get; private set; }
+
     public void OnGet(string? query)
     {
         Org = currentOrg.For(User);
         HasLogs = store.Totals(Org.Id).Rows > 0;
+        CanWriteViews = User.HasPermission(Permissions.ViewsWrite);
         Query = string.IsNullOrWhiteSpace(query) ? DefaultQuery : query;
         Guide = IngestGuide.For(cli, Org.Slug, $"{Request.Scheme}://{Request.Host}");
     }

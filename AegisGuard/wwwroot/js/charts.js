@@ -11,10 +11,18 @@
  *       stacked: false,
  *       stepMs: 60_000,          // spacing of the points, used for tooltips and bar widths
  *       utc: false,              // label times in UTC instead of the browser's zone
- *       formatValue: (v) => …,   // y axis and tooltip numbers (default: 1.2k, 3.4M)
+ *       formatValue: (v) => …,   // y axis and tooltip numbers (default: 1.2k, 3.4M; axis ticks get the decimals
+ *                                //  their spacing needs, so 0.005 / 0.01 / 0.015 never all read "0.01")
+ *       missing: 'gap',          // steps without a point (needs stepMs): 'gap' (a break in the line, default),
+ *                                //  'zero' (a count with nothing in the step is 0), or 'connect' (old behaviour)
+ *       range: { from, to },     // optional (Dates or ms): fill missing steps out to the range's ends too
  *       onZoom: (from, to) => …, // click-drag across the plot selects a range (Dates); omit to disable
  *   });
  *   setSeries(chart, newSeries);   // redraw with new data (e.g. auto-refresh)
+ *
+ *   // Lines never join across steps without data: a null y is a gap (spanGaps: false). fillSteps() is the same
+ *   // filling on its own, for pages that build their own datasets:
+ *   fillSteps(points, { stepMs, value: 0 | null, from, to });
  *
  *   // The Logs volume histogram: stacked bars per level, level colours fixed (LEVEL_COLORS).
  *   histogramChart(canvas, { buckets: [{ time: ms, counts: { error: 3, info: 40 } }], stepMs: 60_000, onZoom });
@@ -79,14 +87,59 @@ function trim(value) {
     return Number(value.toFixed(Math.abs(value) < 10 ? 2 : 1)).toString();
 }
 
+/**
+ * An axis label for `value` on ticks `step` apart: as formatNumber, but with as many decimals as the spacing needs
+ * (ticks 0.001 apart read 0.001, 0.002 — formatNumber's two decimals would print "0" three times).
+ */
+export function formatTick(value, step) {
+    if (!Number.isFinite(step) || step <= 0 || Math.abs(value) >= 1e4 || step >= 1) {
+        return formatNumber(value);
+    }
+    const decimals = Math.min(12, Math.max(0, Math.ceil(-Math.log10(step) - 1e-9)) + (isRound(step) ? 0 : 1));
+    return Number(value.toFixed(decimals)).toLocaleString('en-US', { maximumFractionDigits: decimals });
+}
+
+function isRound(step) {
+    const digits = step / 10 ** Math.floor(Math.log10(step));
+    return Math.abs(digits - Math.round(digits)) < 1e-9;
+}
+
+/**
+ * Points [x, y] sorted by x, with every step of `stepMs` that has no point given `value` (0 for a count, null for a
+ * gap), from `from` (default: the first point) to `to` (default: the last). Points off the step grid are kept.
+ */
+export function fillSteps(points, { stepMs, value = null, from = null, to = null }) {
+    const sorted = [...points].sort((a, b) => a[0] - b[0]);
+    if (!stepMs || stepMs <= 0) {
+        return sorted;
+    }
+    const known = new Map(sorted.map(([x, y]) => [x, y]));
+    const anchor = sorted.length ? sorted[0][0] : Number(from);
+    if (!Number.isFinite(anchor)) {
+        return sorted;
+    }
+    const start = from === null ? anchor : anchor - Math.floor((anchor - Number(from)) / stepMs) * stepMs;
+    const end = to === null ? (sorted.length ? sorted[sorted.length - 1][0] : anchor) : Number(to);
+    if ((end - start) / stepMs > 20_000) {
+        return sorted; // A grid that fine would not be readable anyway; keep the chart cheap.
+    }
+    for (let x = start; x <= end; x += stepMs) {
+        if (!known.has(x)) {
+            known.set(x, value);
+        }
+    }
+    return [...known.entries()].sort((a, b) => a[0] - b[0]);
+}
+
 /** A line or bar chart over time. Returns the Chart.js instance. */
 export function timeSeriesChart(canvas, options) {
     const Chart = chartLibrary();
     Chart.getChart(canvas)?.destroy();
     const {
         series = [], type = 'line', stacked = false, stepMs = null, utc = false,
-        formatValue = formatNumber, onZoom = null, legend = true,
+        formatValue = formatNumber, onZoom = null, legend = true, missing = 'gap', range = null,
     } = options;
+    const filled = prepareSeries(series, { stepMs, missing, range });
     const plugins = [];
     if (onZoom) {
         plugins.push(dragZoom(onZoom));
@@ -95,7 +148,7 @@ export function timeSeriesChart(canvas, options) {
     const formatTime = timeFormatter(utc);
     const chart = new Chart(canvas, {
         type,
-        data: { datasets: toDatasets(series, type, stacked) },
+        data: { datasets: toDatasets(filled, type, stacked, missing) },
         plugins,
         options: {
             responsive: true,
@@ -121,7 +174,15 @@ export function timeSeriesChart(canvas, options) {
                     beginAtZero: true,
                     border: { display: false },
                     grid: { color: '#eef0f4' },
-                    ticks: { maxTicksLimit: 6, callback: (value) => formatValue(value) },
+                    ticks: {
+                        maxTicksLimit: 6,
+                        callback: (value, index, ticks) => (formatValue === formatNumber ? formatTick(value, tickStep(ticks)) : formatValue(value)),
+                    },
+                    // A custom formatValue may still round two ticks to one label: keep the first of each label only.
+                    afterTickToLabelConversion: (scale) => {
+                        const seen = new Set();
+                        scale.ticks = scale.ticks.filter((tick) => !seen.has(tick.label) && seen.add(tick.label));
+                    },
                 },
             },
             plugins: {
@@ -139,19 +200,20 @@ export function timeSeriesChart(canvas, options) {
                     filter: (item) => item.parsed.y !== 0 || type === 'line',
                     callbacks: {
                         title: (items) => items.length ? tooltipTime(items[0].parsed.x, stepMs, utc) : '',
-                        label: (item) => ` ${item.dataset.label}: ${formatValue(item.parsed.y)}`,
+                        label: (item) => ` ${item.dataset.label}: ${item.parsed.y === null ? 'no data' : formatValue(item.parsed.y)}`,
                     },
                 },
             },
         },
     });
-    chart.$aegis = { type, stacked };
+    chart.$aegis = { type, stacked, stepMs, missing, range };
     return chart;
 }
 
 /** Replaces the chart's series and redraws it. */
 export function setSeries(chart, series) {
-    chart.data.datasets = toDatasets(series, chart.$aegis.type, chart.$aegis.stacked);
+    const { type, stacked, stepMs, missing, range } = chart.$aegis;
+    chart.data.datasets = toDatasets(prepareSeries(series, { stepMs, missing, range }), type, stacked, missing);
     chart.options.plugins.legend.display = series.length > 1;
     chart.update();
 }
@@ -187,17 +249,41 @@ function rank(level) {
     return index < 0 ? LEVEL_ORDER.length : index;
 }
 
-function toDatasets(series, type, stacked) {
+function tickStep(ticks) {
+    return ticks.length > 1 ? Math.abs(ticks[1].value - ticks[0].value) : NaN;
+}
+
+/** Series with the steps that have no point filled in as `missing` says (lines only; bars have zeros or nothing). */
+function prepareSeries(series, { stepMs, missing, range }) {
+    if (!stepMs || missing === 'connect') {
+        return series;
+    }
+    const value = missing === 'zero' ? 0 : null;
+    const from = range?.from != null ? Number(range.from) : null;
+    const to = range?.to != null ? Number(range.to) : null;
+    return series.map((s) => ({ ...s, points: fillSteps(s.points, { stepMs, value, from, to }) }));
+}
+
+function toDatasets(series, type, stacked, missing = 'gap') {
     return series.map((s, index) => {
         const color = s.color ?? SIGNAL_COLORS[s.key] ?? LEVEL_COLORS[s.key] ?? PALETTE[index % PALETTE.length];
         const data = s.points.map(([x, y]) => ({ x, y }));
         return type === 'bar'
             ? { label: s.label, data, backgroundColor: color, hoverBackgroundColor: color, borderRadius: 2, maxBarThickness: 56, categoryPercentage: 0.9, barPercentage: 0.9 }
             : {
-                label: s.label, data, borderColor: color, backgroundColor: `${color}22`, borderWidth: 2, pointRadius: 0,
+                label: s.label, data, borderColor: color, backgroundColor: `${color}22`, borderWidth: 2,
                 pointHoverRadius: 4, tension: 0.2, fill: stacked ? (index === 0 ? 'origin' : '-1') : false,
+                // Never draw a line across a step without data: a null is a gap ('connect' keeps the old behaviour).
+                spanGaps: missing === 'connect',
+                // A lone point between gaps would be invisible with pointRadius 0.
+                pointRadius: (context) => (isIsolated(context.dataset.data, context.dataIndex) ? 2.5 : 0),
             };
     });
+}
+
+function isIsolated(data, index) {
+    const here = data[index]?.y;
+    return here !== null && here !== undefined && (data[index - 1]?.y ?? null) === null && (data[index + 1]?.y ?? null) === null;
 }
 
 /** Ticks on round times (every 5 min, hour, day, …) between min and max, about one per 90 px. */

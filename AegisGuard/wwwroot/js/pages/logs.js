@@ -4,14 +4,22 @@
  * in parallel for the query and the time range. Quick filters, facets and "filter by this value" only ever edit the
  * query text (js/pages/logs/query-text.js), so what runs is what the user reads.
  *
- * The URL holds the view — ?query=…&range=1h (or from/to) &refresh=10s &live=1 — so it can be shared and reloaded;
- * a new query is a new history entry and back/forward restore the previous one.
+ * The URL holds the view — ?query=…&range=1h (or from/to) &refresh=10s &live=1 &columns=a,b &tz=utc — so it can be
+ * shared and reloaded; a new query is a new history entry and back/forward restore the previous one. Saved views
+ * (/api/views) keep query, range and columns.
  *
- * Auto-refresh (off, 5 s, 10 s, 30 s, 1 min) re-asks all three and merges newer lines on top of the list; live tail
- * polls every 2 s for lines newer than the newest shown, prepends them (the reader's place is kept when they have
- * scrolled down) and keeps at most LIVE_CAP lines in the DOM. Both pause while the tab is hidden.
+ * A query text is parsed by the server once: the first run of a new text asks for the lines alone and only when they
+ * answer asks for volume and facets, so a broken query is ONE failing request and one error (what is still on
+ * screen is dimmed: it answers the previous query).
+ *
+ * Auto-refresh (off, 5 s, 10 s, 30 s, 1 min) re-asks all three and merges newer lines on top of the list; on a fixed
+ * (zoomed) range it re-runs that same window, and the page says so next to a button that follows "now" instead.
+ * Live tail polls every 2 s: for a log query the lines newer than the newest shown, prepended (the reader's place is
+ * kept when they have scrolled down, at most LIVE_CAP lines stay in the DOM), with volume, facets and level counts
+ * re-asked whenever lines arrived (and every LIVE_OVERVIEW_EVERY ticks); for a metric query the whole chart. Both
+ * pause while the tab is hidden.
  */
-import { getJson } from '../api.js';
+import { getJson, postJson, putJson, deleteJson } from '../api.js';
 import { showProblem, clearProblem } from '../problem-banner.js';
 import { initTimeRangePicker } from '../time-range.js';
 import { histogramChart, timeSeriesChart, formatNumber, LEVEL_ORDER } from '../charts.js';
@@ -20,6 +28,7 @@ import {
 } from './logs/query-text.js';
 import { queryEditor } from './logs/query-editor.js';
 import { logList, timeOf } from './logs/log-list.js';
+import { savedViews } from './logs/saved-views.js';
 import { renderFacets } from './logs/facets.js';
 import { formatPath } from '../json-viewer.js';
 
@@ -30,6 +39,10 @@ const LIVE_CAP = 1000;
 const LIVE_OVERVIEW_EVERY = 5;
 const REFRESH_INTERVALS = new Map([['5s', 5000], ['10s', 10_000], ['30s', 30_000], ['1m', 60_000]]);
 const ISO_MS = (ms) => new Date(ms).toISOString();
+const LABEL_FACETS_TTL_MS = 30_000;
+// Metric functions whose value is a count of lines (or bytes) in the window: no point in a step means 0 there.
+const COUNTING = /\b(count_over_time|rate|bytes_over_time|bytes_rate)\s*\(/;
+const NOT_COUNTING = /\b(topk|bottomk|avg|min|max|stddev|stdvar|quantile_over_time|avg_over_time|min_over_time|max_over_time|sum_over_time|first_over_time|last_over_time)\s*\(/;
 
 const root = document.getElementById('logs-explorer');
 const $ = (id) => document.getElementById(id);
@@ -59,6 +72,11 @@ const ui = {
     metric: $('logs-metric'),
     metricCanvas: $('logs-metric-chart'),
     seriesTable: $('logs-series-table'),
+    facetsPanel: $('logs-facets'),
+    refreshNote: $('logs-refresh-note'),
+    followNow: $('logs-follow-now'),
+    tz: $('logs-tz'),
+    columns: $('logs-columns'),
 };
 
 const state = {
@@ -76,6 +94,12 @@ const state = {
     liveTimer: null,
     liveAdded: 0,
     liveTicks: 0,
+    parsed: new Set(),  // query texts the server has already accepted: their runs ask for all three at once
+    columns: [],
+    utc: false,
+    lastVolume: null,
+    lastMetric: null,
+    labelFacets: null,  // { key, at, promise } facets of {} for the range: label names and values to complete
 };
 
 const editor = queryEditor({
@@ -84,6 +108,7 @@ const editor = queryEditor({
     field: $('logs-query-field'),
     errorPanel: $('logs-query-error'),
     onRun: () => run({ push: true }),
+    completion: { list: $('logs-completions'), suggest },
 });
 
 const list = logList({
@@ -93,7 +118,24 @@ const list = logList({
     endNote: $('logs-end'),
     onNeedMore: loadOlder,
     onFilter: filterByValue,
-    onTraceLogs: (traceId) => applyQuery(`{trace_id=${quote(traceId)}}`),
+    onTraceLogs: showTrace,
+    onAddColumn: (name) => setColumns([...state.columns.filter((c) => c !== name), name]),
+});
+
+savedViews({
+    root: $('logs-views'),
+    api: { get: (url) => getJson(url), post: postJson, put: putJson, del: deleteJson },
+    current: () => {
+        const range = picker.current();
+        return {
+            query: editor.value.trim() || state.defaultQuery,
+            range: range.preset,
+            from: range.preset ? null : range.from.toISOString(),
+            to: range.preset ? null : range.to.toISOString(),
+            columns: state.columns,
+        };
+    },
+    onOpen: openView,
 });
 
 // Registered before the time-range picker: on back/forward the query is restored first, then the picker's own
@@ -102,9 +144,15 @@ window.addEventListener('popstate', () => {
     const params = new URLSearchParams(window.location.search);
     editor.setValue(params.get('query') || state.defaultQuery);
     readRefreshAndLive(params);
+    readViewOptions(params);
 });
 
-const picker = initTimeRangePicker($('logs-range'), { onChange: () => run({ push: false }) });
+const picker = initTimeRangePicker($('logs-range'), {
+    onChange: () => {
+        updateRefreshNote();
+        run({ push: false });
+    },
+});
 
 ui.form.addEventListener('submit', (event) => {
     event.preventDefault();
@@ -163,7 +211,25 @@ document.addEventListener('keydown', (event) => {
 
 ui.refresh.addEventListener('change', () => {
     writeUrl(false);
+    updateRefreshNote();
     scheduleRefresh();
+});
+
+ui.followNow.addEventListener('click', () => {
+    const range = picker.current();
+    picker.setPreset(presetFor(range.to.getTime() - range.from.getTime()));
+});
+
+ui.tz.addEventListener('click', () => {
+    setUtc(!state.utc);
+    writeUrl(false);
+});
+
+ui.columns.addEventListener('click', (event) => {
+    const remove = event.target instanceof Element ? event.target.closest('[data-remove-column]') : null;
+    if (remove) {
+        setColumns(state.columns.filter((c) => c !== remove.dataset.removeColumn));
+    }
 });
 
 ui.live.addEventListener('click', () => {
@@ -186,6 +252,8 @@ document.addEventListener('visibilitychange', () => {
 });
 
 readRefreshAndLive(new URLSearchParams(window.location.search));
+readViewOptions(new URLSearchParams(window.location.search));
+updateRefreshNote();
 run({ push: false });
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -209,17 +277,21 @@ async function run({ push }) {
     const metric = isMetricQuery(query);
     const params = { query, from: ISO_MS(range.from.getTime()), to: ISO_MS(range.to.getTime()) };
     const lines = api('/api/logs/query', metric ? params : { ...params, limit: PAGE_SIZE }, controller.signal);
-    // Settled together up front, so a failure of either is handled even when the lines already failed.
-    const others = Promise.allSettled([
+    // Volume and facets parse the same text: ask them at once only for a text the server already accepted, else
+    // after the lines answered, so a broken query is one failing request and one error, not three.
+    const overview = () => Promise.allSettled([
         api('/api/logs/volume', params, controller.signal),
         api('/api/logs/facets', params, controller.signal),
     ]);
+    let others = state.parsed.has(query) ? overview() : null;
 
     try {
         const answer = await lines;
         if (!current()) return;
+        state.parsed.add(query);
+        others ??= overview();
         state.ran = { query, from: range.from.getTime(), to: range.to.getTime(), metric: Boolean(answer.series) };
-        ui.results.classList.remove('is-stale');
+        setStale(false);
         if (answer.series) {
             showMetric(answer, query, range);
         } else {
@@ -228,7 +300,7 @@ async function run({ push }) {
         state.lastStats = answer.stats;
     } catch (error) {
         if (!current() || error?.name === 'AbortError') return;
-        // The volume and facets answers of a failed query are left to settle unread (the `others` promise).
+        // Volume and facets of a text the server accepted before are left to settle unread (the `others` promise).
         failed(error);
         setBusy(false);
         countRun();
@@ -292,7 +364,7 @@ async function refreshTick() {
         ]);
         if (seq !== state.seq) return;
         clearProblem(ui.banner);
-        ui.results.classList.remove('is-stale');
+        setStale(false);
         if (answer.series) {
             showMetric(answer, query, range);
         } else if (list.count === 0 || !mergeNewer(answer.logs, Boolean(answer.next_cursor))) {
@@ -316,8 +388,12 @@ async function refreshTick() {
 
 /** A live-tail tick: lines newer than the newest shown, on top; the DOM keeps the newest LIVE_CAP. */
 async function liveTick() {
-    if (!isLive() || state.busy || state.queryError || !state.ran || state.ran.metric) {
+    if (!isLive() || state.busy || state.queryError || !state.ran) {
         scheduleLive(LIVE_INTERVAL_MS);
+        return;
+    }
+    if (state.ran.metric) {
+        await liveMetricTick();
         return;
     }
     const seq = state.seq;
@@ -345,9 +421,10 @@ async function liveTick() {
         if (list.count > 0) {
             markHasLogs();
         }
-        // The histogram and facets follow the tail too, at a gentler pace than the lines.
+        // The histogram, facets and level counts follow the tail: at once when lines arrived, else now and then.
         state.liveTicks += 1;
-        if (state.liveTicks % LIVE_OVERVIEW_EVERY === 0) {
+        root.dataset.liveTicks = String(state.liveTicks);
+        if (added > 0 || state.liveTicks % LIVE_OVERVIEW_EVERY === 0) {
             const range = picker.current();
             const overview = { query: state.ran.query, from: ISO_MS(range.from.getTime()), to: ISO_MS(range.to.getTime()) };
             const [volume, facets] = await Promise.all([
@@ -358,6 +435,40 @@ async function liveTick() {
             drawVolume(volume, range);
             showFacets(facets, state.ran.query);
         }
+        summarise();
+    } catch (error) {
+        if (error?.name !== 'AbortError' && seq === state.seq) {
+            showProblem(ui.banner, error);
+        }
+    } finally {
+        if (seq === state.seq) {
+            scheduleLive(LIVE_INTERVAL_MS);
+        }
+    }
+}
+
+/** A live-tail tick of a metric query: the chart, volume and facets for the range as it is now. */
+async function liveMetricTick() {
+    const seq = state.seq;
+    const query = state.ran.query;
+    const range = picker.current();
+    const params = { query, from: ISO_MS(range.from.getTime()), to: ISO_MS(range.to.getTime()) };
+    try {
+        const [answer, volume, facets] = await Promise.all([
+            api('/api/logs/query', params, state.controller?.signal),
+            api('/api/logs/volume', params, state.controller?.signal),
+            api('/api/logs/facets', params, state.controller?.signal),
+        ]);
+        if (seq !== state.seq || !isLive()) return;
+        state.liveTicks += 1;
+        root.dataset.liveTicks = String(state.liveTicks);
+        state.liveUpdated = Date.now();
+        if (answer.series) {
+            showMetric(answer, query, range);
+        }
+        state.lastStats = answer.stats;
+        drawVolume(volume, range);
+        showFacets(facets, query);
         summarise();
     } catch (error) {
         if (error?.name !== 'AbortError' && seq === state.seq) {
@@ -430,10 +541,16 @@ function showMetric(answer, query, range) {
         label: labelText(s.labels, query),
         points: s.points.map(([t, v]) => [t * 1000, v]),
     })).sort((a, b) => a.label.localeCompare(b.label));
+    state.lastMetric = { answer, query, range };
     const chart = timeSeriesChart(ui.metricCanvas, {
         series,
         type: 'line',
         stepMs,
+        utc: state.utc,
+        // A step without a point had no line: 0 for a count or rate, a gap for anything else — never a line
+        // drawn across it.
+        missing: countsLines(query) ? 'zero' : 'gap',
+        range: { from: range.from.getTime(), to: range.to.getTime() },
         onZoom: (from, to) => picker.setRange(from, to),
     });
     fitToRange(chart, range);
@@ -474,9 +591,11 @@ function drawVolume(volume, range) {
         const count = Math.min(1000, Math.floor((volume.end - volume.start) / volume.step) + 1);
         buckets = Array.from({ length: Math.max(0, count) }, (_, i) => ({ time: (volume.start + i * volume.step) * 1000, counts: { info: 0 } }));
     }
+    state.lastVolume = { volume, range };
     const chart = histogramChart(ui.volumeCanvas, {
         buckets,
         stepMs: volume.step * 1000,
+        utc: state.utc,
         onZoom: (from, to) => picker.setRange(from, to),
     });
     // Lines are whole: no 0.4 and 0.8 ticks on the count axis.
@@ -591,16 +710,23 @@ function summarise() {
     const live = isLive();
     ui.liveStatus.hidden = !live;
     if (live) {
-        ui.liveStatus.querySelector('[data-live-text]').textContent = state.liveAdded > 0
-            ? `Live · ${state.liveAdded.toLocaleString('en-US')} new`
-            : 'Live · waiting for new lines';
+        const text = ui.liveStatus.querySelector('[data-live-text]');
+        if (state.ran?.metric) {
+            text.textContent = state.liveUpdated
+                ? `Live · chart updated ${new Date(state.liveUpdated).toLocaleTimeString('en-GB', state.utc ? { timeZone: 'UTC' } : {})}`
+                : 'Live · updating the chart every 2 s';
+        } else {
+            text.textContent = state.liveAdded > 0
+                ? `Live · ${state.liveAdded.toLocaleString('en-US')} new`
+                : 'Live · waiting for new lines';
+        }
     }
 }
 
 function failed(error) {
     const problem = error?.problem;
-    // What is still on screen answers the previous query: say so by dimming it.
-    ui.results.classList.add('is-stale');
+    // What is still on screen answers the previous query: say so by dimming it (list, chart, volume, facets, pickers).
+    setStale(true);
     if (error?.status === 400 && problem && (problem.field === 'query' || Number.isInteger(problem.column))) {
         state.queryError = true;
         editor.showError(problem);
@@ -681,10 +807,178 @@ function readRefreshAndLive(params) {
     setLive(params.get('live') === '1');
 }
 
+/** Columns and the time zone of the URL (?columns=a,b&tz=utc). */
+function readViewOptions(params) {
+    const columns = (params.get('columns') ?? '').split(',').map((c) => c.trim()).filter(Boolean);
+    applyColumns(columns);
+    setUtc(params.get('tz') === 'utc');
+}
+
+function setColumns(columns) {
+    applyColumns(columns);
+    writeUrl(false);
+}
+
+/** Extra columns in the list and its header; each header cell has a button that removes it. */
+function applyColumns(columns) {
+    state.columns = [...new Set(columns)];
+    list.setColumns(state.columns);
+    ui.columns.querySelectorAll('[data-column]').forEach((cell) => cell.remove());
+    const message = ui.columns.querySelector('[data-column-message]');
+    for (const name of state.columns) {
+        const cell = document.createElement('span');
+        cell.className = 'logs-column-head';
+        cell.dataset.column = name;
+        const label = document.createElement('span');
+        label.textContent = name;
+        const remove = document.createElement('button');
+        remove.type = 'button';
+        remove.className = 'logs-column-remove';
+        remove.dataset.removeColumn = name;
+        remove.setAttribute('aria-label', `Remove column ${name}`);
+        remove.textContent = '×';
+        cell.append(label, remove);
+        message.before(cell);
+    }
+    ui.table.style.setProperty('--logs-extra-cols', state.columns.length ? `repeat(${state.columns.length}, minmax(60px, 160px))` : '');
+}
+
+/** Times in UTC or the browser's zone; the button names the zone shown. */
+function setUtc(on) {
+    state.utc = Boolean(on);
+    list.setUtc(state.utc);
+    ui.tz.setAttribute('aria-pressed', String(state.utc));
+    ui.tz.textContent = state.utc ? 'UTC' : `Local (${zoneName()})`;
+    ui.tz.title = state.utc ? 'Times are in UTC: click for this browser\'s time zone' : 'Times are in this browser\'s time zone: click for UTC';
+    if (state.lastVolume) {
+        drawVolume(state.lastVolume.volume, state.lastVolume.range);
+    }
+    if (state.lastMetric && state.ran?.metric) {
+        showMetric(state.lastMetric.answer, state.lastMetric.query, state.lastMetric.range);
+    }
+}
+
+function zoneName() {
+    const zone = Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'local';
+    const offset = -new Date().getTimezoneOffset();
+    const sign = offset < 0 ? '−' : '+';
+    const hours = String(Math.floor(Math.abs(offset) / 60)).padStart(2, '0');
+    const minutes = String(Math.abs(offset) % 60).padStart(2, '0');
+    return `${zone}, UTC${sign}${hours}:${minutes}`;
+}
+
+/** Says when auto-refresh runs on a fixed range (it re-runs the same window) and offers to follow now instead. */
+function updateRefreshNote() {
+    const fixed = Boolean(ui.refresh.value) && !picker.current().preset;
+    ui.refreshNote.hidden = !fixed;
+    if (fixed) {
+        ui.refreshNote.querySelector('[data-refresh-note-text]').textContent =
+            'Auto-refresh re-runs this fixed range: new lines after its end are not shown.';
+    }
+}
+
+/** The shortest preset at least `ms` long (the longest when none is). */
+function presetFor(ms) {
+    const presets = [...document.querySelectorAll('#logs-range [data-range][data-ms]')]
+        .map((button) => ({ key: button.dataset.range, ms: Number(button.dataset.ms) }))
+        .sort((a, b) => a.ms - b.ms);
+    return (presets.find((p) => p.ms >= ms) ?? presets[presets.length - 1]).key;
+}
+
+/**
+ * "Show logs of this trace": the trace's lines over the last 30 days (newest and oldest, one line each), then the
+ * range centred on them with a margin, so lines of the trace outside the current range are found too.
+ */
+async function showTrace(traceId) {
+    const query = `{trace_id=${quote(traceId)}}`;
+    const now = Date.now();
+    const params = { query, from: ISO_MS(now - 30 * 86_400_000), to: ISO_MS(now + 60_000), limit: 1 };
+    let first;
+    let last;
+    try {
+        const [newest, oldest] = await Promise.all([
+            api('/api/logs/query', params),
+            api('/api/logs/query', { ...params, direction: 'forward' }),
+        ]);
+        last = newest.logs?.[0] ? timeOf(newest.logs[0]) : null;
+        first = oldest.logs?.[0] ? timeOf(oldest.logs[0]) : null;
+    } catch (error) {
+        showProblem(ui.banner, error);
+        return;
+    }
+    editor.setValue(query);
+    if (!Number.isFinite(first) || !Number.isFinite(last)) {
+        run({ push: true });
+        return;
+    }
+    const span = Math.max(0, last - first);
+    const margin = Math.max(60_000, span * 0.1);
+    const centre = first + span / 2;
+    const half = span / 2 + margin;
+    writeUrl(true, query);
+    // The picker writes the range and runs the query (its onChange).
+    picker.setRange(new Date(centre - half), new Date(Math.min(centre + half, Math.max(now, last + margin))));
+}
+
+/** Opens a saved view: its query, columns and range (a new history entry). */
+function openView(view) {
+    editor.setValue(view.query);
+    applyColumns(view.columns ?? []);
+    writeUrl(true, view.query);
+    if (view.range) {
+        picker.setPreset(view.range);
+    } else {
+        picker.setRange(new Date(view.from), new Date(view.to));
+    }
+}
+
+/** Dims what answers the previous query (and the pickers it filled) while the query bar shows an error. */
+function setStale(stale) {
+    ui.results.classList.toggle('is-stale', stale);
+    ui.volume.classList.toggle('is-stale', stale);
+    ui.facetsPanel.classList.toggle('is-stale', stale);
+    ui.levels.classList.toggle('is-stale', stale);
+    ui.service.classList.toggle('is-stale', stale);
+    ui.service.disabled = stale;
+}
+
+/** Completions of the query editor: label names and values (facets of {} for the range), fields of the results. */
+async function suggest(context) {
+    if (context.kind === 'field') {
+        return list.fieldNames();
+    }
+    const facets = await labelFacets();
+    if (context.kind === 'label') {
+        return ['service', 'level', 'host', 'trace_id', 'span_id', ...facets.attributes.map((a) => a.key)];
+    }
+    const values = {
+        service: facets.services, level: facets.levels, host: facets.hosts,
+    }[context.name] ?? facets.attributes.find((a) => a.key === context.name)?.values ?? [];
+    return values.map((v) => String(v.value));
+}
+
+function labelFacets() {
+    const range = picker.current();
+    const key = range.preset ?? `${range.from.getTime()}-${range.to.getTime()}`;
+    const cached = state.labelFacets;
+    if (cached && cached.key === key && Date.now() - cached.at < LABEL_FACETS_TTL_MS) {
+        return cached.promise;
+    }
+    const promise = api('/api/logs/facets', { query: '{}', from: ISO_MS(range.from.getTime()), to: ISO_MS(range.to.getTime()) })
+        .catch(() => ({ services: [], levels: [], hosts: [], attributes: [] }));
+    state.labelFacets = { key, at: Date.now(), promise };
+    return promise;
+}
+
+function countsLines(query) {
+    return COUNTING.test(query) && !NOT_COUNTING.test(query);
+}
+
 function setLive(on) {
     ui.live.setAttribute('aria-pressed', String(on));
     ui.live.classList.toggle('is-live', on);
     state.liveAdded = 0;
+    state.liveUpdated = null;
     if (on) {
         scheduleLive(0);
     } else {
@@ -735,6 +1029,16 @@ function writeUrl(push, query = state.ran?.query ?? (editor.value.trim() || stat
         url.searchParams.set('live', '1');
     } else {
         url.searchParams.delete('live');
+    }
+    if (state.columns.length) {
+        url.searchParams.set('columns', state.columns.join(','));
+    } else {
+        url.searchParams.delete('columns');
+    }
+    if (state.utc) {
+        url.searchParams.set('tz', 'utc');
+    } else {
+        url.searchParams.delete('tz');
     }
     if (url.href === window.location.href) {
         return;

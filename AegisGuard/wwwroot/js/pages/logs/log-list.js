@@ -8,18 +8,71 @@
  * (`onNeedMore`, which fetches with next_cursor). Rows also use `content-visibility: auto` (logs.css), so the ones
  * off screen cost no layout. Details are built on first expansion only.
  *
- *   const list = logList({ list, sentinel, moreButton, endNote, onNeedMore, onFilter, onTraceLogs });
+ * A message that is a JSON object with a `msg` or `message` string is shown as that text, its other fields as
+ * key=value chips after it (as Datadog does); the detail panel keeps the raw message. Fields can be added as columns
+ * (`setColumns`, the JSON viewer's "Column" action calls `onAddColumn(name)`); a column's value is looked up in the
+ * line's own fields, then the JSON message's, then the attributes (dotted names reach nested values).
+ *
+ *   const list = logList({ list, sentinel, moreButton, endNote, onNeedMore, onFilter, onTraceLogs, onAddColumn });
  *   list.reset(lines, { hasMore, terms })    list.append(lines, hasMore)    list.prepend(lines) → added
  *   list.cap(max) → dropped                  list.newest()                  list.count
+ *   list.setColumns(names)                   list.setUtc(bool)              list.fieldNames() → names seen
  */
 import { renderJson } from '../../json-viewer.js';
 import { copyText, flashDone } from '../../clipboard.js';
 
 export const CHUNK = 100;
 
-const timeFormat = new Intl.DateTimeFormat(undefined, {
-    month: 'short', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', fractionalSecondDigits: 3, hourCycle: 'h23',
-});
+const TIME_PARTS = { month: 'short', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', fractionalSecondDigits: 3, hourCycle: 'h23' };
+const localFormat = new Intl.DateTimeFormat(undefined, TIME_PARTS);
+const utcFormat = new Intl.DateTimeFormat(undefined, { ...TIME_PARTS, timeZone: 'UTC' });
+const INLINE_FIELDS = 8;
+
+/** A JSON message's display: the text of msg/message and the other fields, or null for any other message. */
+export function messageParts(message) {
+    const parsed = parseObject(message);
+    if (!parsed) {
+        return null;
+    }
+    const key = typeof parsed.msg === 'string' ? 'msg' : typeof parsed.message === 'string' ? 'message' : null;
+    if (!key) {
+        return null;
+    }
+    const fields = Object.entries(parsed).filter(([name]) => name !== key);
+    return { text: parsed[key], fields, object: parsed };
+}
+
+/** The value of field `name` of a line for a column: the line's own fields, the JSON message's, then the attributes. */
+export function fieldValue(line, name) {
+    if (['service', 'level', 'host', 'trace_id', 'span_id'].includes(name)) {
+        return line[name] ?? undefined;
+    }
+    const fromMessage = lookup(parseObject(line.message), name);
+    return fromMessage !== undefined ? fromMessage : lookup(line.attributes, name);
+}
+
+function lookup(object, name) {
+    if (!object || typeof object !== 'object') {
+        return undefined;
+    }
+    if (Object.hasOwn(object, name)) {
+        return object[name];
+    }
+    let value = object;
+    for (const part of name.split('.')) {
+        if (!value || typeof value !== 'object' || !Object.hasOwn(value, part)) {
+            return undefined;
+        }
+        value = value[part];
+    }
+    return value;
+}
+
+function display(value) {
+    if (value === undefined) return '';
+    if (value === null) return 'null';
+    return typeof value === 'object' ? JSON.stringify(value) : String(value);
+}
 
 /** Epoch ms of an API timestamp (ISO 8601 with up to 7 fraction digits). */
 export function timeOf(line) {
@@ -27,8 +80,10 @@ export function timeOf(line) {
     return Date.parse(iso);
 }
 
-export function logList({ list, sentinel, moreButton, endNote, onNeedMore, onFilter, onTraceLogs }) {
+export function logList({ list, sentinel, moreButton, endNote, onNeedMore, onFilter, onTraceLogs, onAddColumn = null }) {
     let lines = [];
+    let columns = [];
+    let utc = false;
     let ids = new Set();
     let rendered = 0;
     let hasMore = false;
@@ -125,16 +180,36 @@ export function logList({ list, sentinel, moreButton, endNote, onNeedMore, onFil
         time.className = 'log-time';
         time.dateTime = line.timestamp;
         time.title = Number.isFinite(ms) ? new Date(ms).toISOString() : line.timestamp;
-        time.textContent = Number.isFinite(ms) ? timeFormat.format(ms) : line.timestamp;
+        time.textContent = Number.isFinite(ms) ? (utc ? utcFormat : localFormat).format(ms) : line.timestamp;
 
         const level = text('span', 'log-level', line.level);
         const service = text('span', 'log-service', line.service);
         service.title = line.host ? `${line.service} on ${line.host}` : line.service;
+        const extra = columnCells(line);
         const message = document.createElement('span');
         message.className = 'log-message';
-        highlight(message, line.message, terms);
+        const parts = messageParts(line.message);
+        highlight(message, parts ? parts.text : line.message, terms);
+        const body = document.createElement('span');
+        body.className = 'log-body';
+        body.append(message);
+        if (parts && parts.fields.length) {
+            const fields = document.createElement('span');
+            fields.className = 'log-fields';
+            for (const [name, value] of parts.fields.slice(0, INLINE_FIELDS)) {
+                const chip = document.createElement('span');
+                chip.className = 'log-field';
+                chip.dataset.field = name;
+                chip.append(text('span', 'log-field-name', name), '=', text('span', 'log-field-value', display(value)));
+                fields.append(chip);
+            }
+            if (parts.fields.length > INLINE_FIELDS) {
+                fields.append(text('span', 'log-field log-field-more', `+${parts.fields.length - INLINE_FIELDS}`));
+            }
+            body.append(fields);
+        }
 
-        summary.append(toggleButton, time, level, service, message);
+        summary.append(toggleButton, time, level, service, ...extra, body);
         if (line.trace_id) {
             const chip = document.createElement('a');
             chip.className = 'log-trace-chip';
@@ -145,6 +220,16 @@ export function logList({ list, sentinel, moreButton, endNote, onNeedMore, onFil
         }
         item.append(summary);
         return item;
+    }
+
+    function columnCells(line) {
+        return columns.map((name) => {
+            const value = display(fieldValue(line, name));
+            const cell = text('span', 'log-column', value);
+            cell.dataset.column = name;
+            cell.title = `${name}: ${value || '(not set)'}`;
+            return cell;
+        });
     }
 
     function toggle(item) {
@@ -196,6 +281,7 @@ export function logList({ list, sentinel, moreButton, endNote, onNeedMore, onFil
             actions: [
                 { label: 'Filter', title: 'Filter by this value', onClick: (path, value) => onFilter(path, value, false, line) },
                 { label: 'Exclude', title: 'Exclude this value', onClick: (path, value) => onFilter(path, value, true, line) },
+                ...(onAddColumn ? [{ label: 'Column', title: 'Show this field as a column', onClick: (path) => onAddColumn(columnName(path)) }] : []),
             ],
         });
         return panel;
@@ -304,7 +390,55 @@ export function logList({ list, sentinel, moreButton, endNote, onNeedMore, onFil
         setTerms(newTerms) {
             terms = newTerms;
         },
+        /** Shows these fields as extra columns (re-renders the rows on screen). */
+        setColumns(names) {
+            columns = [...names];
+            rerender();
+        },
+        /** Times in UTC (true) or the browser's zone. */
+        setUtc(on) {
+            utc = Boolean(on);
+            for (const time of list.querySelectorAll('time.log-time')) {
+                const ms = timeOf({ timestamp: time.dateTime });
+                if (Number.isFinite(ms)) {
+                    time.textContent = (utc ? utcFormat : localFormat).format(ms);
+                }
+            }
+        },
+        /** Field names of the JSON and logfmt messages fetched (for autocompletion after | json or | logfmt). */
+        fieldNames() {
+            const names = new Set();
+            for (const line of lines.slice(0, 500)) {
+                const parsed = parseObject(line.message);
+                if (parsed) {
+                    Object.keys(parsed).forEach((key) => names.add(key.replace(/[^A-Za-z0-9_]/g, '_')));
+                } else if (typeof line.message === 'string') {
+                    for (const match of line.message.matchAll(/(?:^|\s)([A-Za-z_][A-Za-z0-9_]*)=/g)) {
+                        names.add(match[1]);
+                    }
+                }
+            }
+            return [...names].sort();
+        },
     };
+
+    /** New column cells in the rows on screen, in place: an expanded row stays expanded. */
+    function rerender() {
+        for (const item of list.children) {
+            const summary = item.querySelector(':scope > .log-summary');
+            summary.querySelectorAll(':scope > .log-column').forEach((cell) => cell.remove());
+            summary.querySelector(':scope > .log-body').before(...columnCells(item.$line));
+        }
+    }
+}
+
+/** The column name of a JSON viewer path: attributes.x and message.x are named x (dotted when nested). */
+function columnName(path) {
+    const [head, ...rest] = path;
+    if ((head === 'attributes' || head === 'message') && rest.length) {
+        return rest.map(String).join('.');
+    }
+    return path.map(String).join('.');
 }
 
 /** The trace view of a trace id. */
