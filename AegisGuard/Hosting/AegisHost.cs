@@ -6,6 +6,7 @@ using AegisGuard.Pages;
 using AegisGuard.Pipeline;
 using AegisGuard.Query.LogQl;
 using AegisGuard.Query.Logs;
+using AegisGuard.Query.Prometheus;
 using AegisGuard.Storage;
 using AegisGuard.Storage.Health;
 using AegisGuard.Storage.IngestLog;
@@ -96,6 +97,7 @@ public static class AegisHost
         builder.Services.AddIngest();
         builder.Services.AddPipeline();
         builder.Services.AddLogQl();
+        builder.Services.AddPrometheusApi();
         builder.Services.AddWebUi();
 
         var app = builder.Build();
@@ -112,6 +114,7 @@ public static class AegisHost
         app.MapLogsApi();
         app.MapLogQlApi();
         app.MapSavedViewsApi();
+        app.MapPrometheusApi();
         app.MapIdentityApi();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapScalarApiReference("/docs", o => o.WithTitle("AegisGuard API").DisableDefaultFonts().DisableAgent().DisableMcp().DisableTelemetry().HideDeveloperTools());
