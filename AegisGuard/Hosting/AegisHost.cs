@@ -6,6 +6,7 @@ using AegisGuard.Pages;
 using AegisGuard.Pipeline;
 using AegisGuard.Query.LogQl;
 using AegisGuard.Query.Logs;
+using AegisGuard.Query.Prometheus;
 using AegisGuard.Storage;
 using AegisGuard.Storage.Health;
 using AegisGuard.Storage.IngestLog;
@@ -95,6 +96,7 @@ public static class AegisHost
         builder.Services.AddPipeline();
         builder.Services.AddMetricStore();
         builder.Services.AddLogQl();
+        builder.Services.AddPrometheusApi();
         builder.Services.AddWebUi();
 
         var app = builder.Build();
@@ -110,6 +112,7 @@ public static class AegisHost
         app.MapPipelineApi();
         app.MapLogsApi();
         app.MapLogQlApi();
+        app.MapPrometheusApi();
         app.MapIdentityApi();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapScalarApiReference("/docs", o => o.WithTitle("AegisGuard API"));
