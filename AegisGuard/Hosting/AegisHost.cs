@@ -7,6 +7,7 @@ using AegisGuard.Pipeline;
 using AegisGuard.Query.LogQl;
 using AegisGuard.Query.Logs;
 using AegisGuard.Query.Prometheus;
+using AegisGuard.Query.Traces;
 using AegisGuard.Storage;
 using AegisGuard.Storage.Health;
 using AegisGuard.Storage.IngestLog;
@@ -99,6 +100,7 @@ public static class AegisHost
         builder.Services.AddMetricStore();
         builder.Services.AddLogQl();
         builder.Services.AddPrometheusApi();
+        builder.Services.AddTraces();
         builder.Services.AddWebUi();
 
         var app = builder.Build();
@@ -116,6 +118,7 @@ public static class AegisHost
         app.MapLogQlApi();
         app.MapSavedViewsApi();
         app.MapPrometheusApi();
+        app.MapTracesApi();
         app.MapIdentityApi();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapScalarApiReference("/docs", o => o.WithTitle("AegisGuard API").DisableDefaultFonts().DisableAgent().DisableMcp().DisableTelemetry().HideDeveloperTools());

@@ -1,0 +1,189 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+
+namespace AegisGuard.Load;
+
+/// <summary>
+/// Loads <c>--events</c> spans of realistic traces (<see cref="SpanGenerator"/>) over the past <c>--span</c> through the
+/// signed <c>POST /v1/traces</c>, each batch covering the next slice of the span as if agents flushed in real time, then
+/// waits until every trace is searchable (<c>GET /api/traces/durations</c> counts the summaries) and measures the read
+/// paths: trace by id (sampled ids), search (a service filter and a status filter, newest first), and the service map
+/// over the last hour and the whole span — p50/p95 of <c>--queries</c> runs each. Run with <c>--warmup 0</c>.
+/// </summary>
+internal sealed class TraceDatasetScenario : IScenario
+{
+    private const int QueryRuns = 40;
+    private static readonly Uri TracesPath = new("v1/traces", UriKind.Relative);
+    private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
+
+    private readonly LoadOptions _options;
+    private readonly HttpClient _client;
+    private readonly TimeProvider _time;
+    private readonly TextWriter _output;
+    private readonly SpanGenerator _generator;
+    private readonly long _batches;
+    private readonly ConcurrentBag<string> _samples = [];
+    private DateTime _first;
+    private DateTime _end;
+    private long _next;
+    private long _traces;
+    private bool _measuring;
+
+    public TraceDatasetScenario(LoadOptions options, HttpClient client, TimeProvider time, TextWriter output)
+    {
+        _options = options;
+        _client = client;
+        _time = time;
+        _output = output;
+        int perBody = Math.Min(options.Batch, SpanGenerator.MaxSpansPerBody);
+        _generator = new SpanGenerator(perBody, new HmacSigner(options.Secret));
+        // Bodies hold whole traces, so they carry a little less than the maximum on average.
+        _batches = Math.Max(1, (long)Math.Ceiling(options.Events / (perBody * 0.9)));
+    }
+
+    public string Name => ScenarioCatalog.TracesDataset;
+
+    public bool IsFinished => !_measuring || Interlocked.Read(ref _next) >= _batches;
+
+    public Task PrepareAsync(ScenarioPhase phase, CancellationToken cancellationToken)
+    {
+        if (phase == ScenarioPhase.Measurement)
+        {
+            _end = _time.GetUtcNow().UtcDateTime;
+            _first = _end - _options.Span;
+            _measuring = true;
+            _output.WriteLine($"traces-dataset: about {_options.Events:N0} spans in {_batches:N0} batches over {_first:u} … {_end:u}");
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public async ValueTask<StepOutcome> ExecuteAsync(int sender, CancellationToken cancellationToken)
+    {
+        long index = Interlocked.Increment(ref _next) - 1;
+        if (index >= _batches)
+        {
+            return StepOutcome.Accepted(0);
+        }
+
+        var slice = _options.Span / _batches;
+        var (body, traces, sample) = _generator.Create(unchecked((int)index), _first + (slice * index), slice);
+        if (index % Math.Max(1, _batches / 200) == 0)
+        {
+            _samples.Add(sample);
+        }
+
+        var outcome = await SendUntilAcceptedAsync(body, cancellationToken);
+        Interlocked.Add(ref _traces, traces);
+        return outcome;
+    }
+
+    public async Task<ScenarioFinish> FinishAsync(MeasurementSummary measurement, CancellationToken cancellationToken)
+    {
+        long expected = Interlocked.Read(ref _traces);
+        string range = Range(_first.AddMinutes(-1), _end.AddMinutes(1));
+        _output.WriteLine($"traces-dataset: waiting until {expected:N0} traces are searchable");
+        using var deadline = new CancellationTokenSource(_options.EndToEndTimeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        try
+        {
+            while (true)
+            {
+                using var durations = await GetAsync($"api/traces/durations?{range}", linked.Token);
+                long count = durations.RootElement.GetProperty("count").GetInt64();
+                if (count >= expected)
+                {
+                    break;
+                }
+
+                _output.WriteLine($"  {count:N0} of {expected:N0} traces searchable");
+                await Task.Delay(PollInterval, _time, linked.Token);
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return new ScenarioFinish([], $"not every trace was searchable after {LoadOptions.FormatDuration(_options.EndToEndTimeout)}");
+        }
+
+        var total = _time.GetElapsedTime(measurement.StartTimestamp);
+        var samples = _samples.ToArray();
+        string lastHour = Range(_end.AddHours(-1), _end.AddMinutes(1));
+        var figures = new List<ReportFigure>
+        {
+            new("dataset_spans", "spans accepted", measurement.EventsAccepted, Format: "N0"),
+            new("dataset_traces", "traces", expected, Format: "N0"),
+            new("searchable_after_s", "start → every trace searchable", total.TotalSeconds, Unit: " s", Format: "N1"),
+        };
+        figures.AddRange(await TimeAsync("trace_by_id", i => $"api/traces/{samples[i % samples.Length]}", cancellationToken));
+        figures.AddRange(await TimeAsync("search_service", _ => $"api/traces?{range}&service=payments&limit=20", cancellationToken));
+        figures.AddRange(await TimeAsync("search_errors_duration", _ => $"api/traces?{range}&status=error&sort=duration&limit=20", cancellationToken));
+        figures.AddRange(await TimeAsync("map_1h", _ => $"api/services/map?{lastHour}", cancellationToken, runs: 10));
+        figures.AddRange(await TimeAsync("map_span", _ => $"api/services/map?{range}", cancellationToken, runs: 5));
+        return new ScenarioFinish(figures, null);
+    }
+
+    private static string Range(DateTime from, DateTime to) =>
+        $"from={Uri.EscapeDataString(from.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture))}&to={Uri.EscapeDataString(to.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture))}";
+
+    private async Task<IEnumerable<ReportFigure>> TimeAsync(string name, Func<int, string> path, CancellationToken cancellationToken, int runs = QueryRuns)
+    {
+        var times = new List<double>(runs);
+        for (int i = 0; i < runs; i++)
+        {
+            long started = Stopwatch.GetTimestamp();
+            using var answer = await GetAsync(path(i), cancellationToken);
+            times.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+
+        times.Sort();
+        double P(double q) => times[Math.Min(times.Count - 1, (int)Math.Ceiling(q * times.Count) - 1)];
+        _output.WriteLine($"  {name}: p50 {P(0.5):N1} ms, p95 {P(0.95):N1} ms over {runs} runs");
+        return
+        [
+            new ReportFigure($"{name}_p50_ms", $"{name} p50", P(0.5), Unit: " ms", Format: "N1"),
+            new ReportFigure($"{name}_p95_ms", $"{name} p95", P(0.95), Unit: " ms", Format: "N1"),
+        ];
+    }
+
+    private async Task<JsonDocument> GetAsync(string path, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(path, UriKind.Relative));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", $"{_options.KeyId}.{_options.Secret}");
+        using var response = await _client.SendAsync(request, cancellationToken);
+        string body = await response.Content.ReadAsStringAsync(cancellationToken);
+        if (response.StatusCode != HttpStatusCode.OK)
+        {
+            throw new LoadAbortedException($"GET /{path} answered {(int)response.StatusCode} (does the key have the read scope?): {body}");
+        }
+
+        return JsonDocument.Parse(body);
+    }
+
+    private async Task<StepOutcome> SendUntilAcceptedAsync(SignedBody body, CancellationToken cancellationToken)
+    {
+        // A data set must arrive whole: 429/503 are waited out and retried (the wait counts in the latency).
+        while (true)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, TracesPath) { Content = new ReadOnlyMemoryContent(body.Content) };
+            request.Headers.TryAddWithoutValidation("x-org-key", _options.KeyId);
+            request.Headers.TryAddWithoutValidation("x-signature", body.Signature);
+            request.Content.Headers.TryAddWithoutValidation("Content-Type", "application/json");
+            using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
+            if (response.StatusCode == HttpStatusCode.Accepted)
+            {
+                return StepOutcome.Accepted(body.Events);
+            }
+
+            if (response.StatusCode is not (HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable))
+            {
+                throw new LoadAbortedException($"POST /v1/traces answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(cancellationToken)}");
+            }
+
+            await Task.Delay(response.Headers.RetryAfter?.Delta ?? TimeSpan.FromMilliseconds(250), _time, cancellationToken);
+        }
+    }
+}
