@@ -6,6 +6,7 @@ using AegisGuard.Pages;
 using AegisGuard.Pipeline;
 using AegisGuard.Query.LogQl;
 using AegisGuard.Query.Logs;
+using AegisGuard.Query.Metrics;
 using AegisGuard.Storage;
 using AegisGuard.Storage.Health;
 using AegisGuard.Storage.IngestLog;
@@ -109,6 +110,7 @@ public static class AegisHost
         app.MapPipelineApi();
         app.MapLogsApi();
         app.MapLogQlApi();
+        app.MapMetricCatalogApi();
         app.MapIdentityApi();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapScalarApiReference("/docs", o => o.WithTitle("AegisGuard API"));
