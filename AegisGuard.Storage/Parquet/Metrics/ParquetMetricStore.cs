@@ -1,0 +1,241 @@
+using AegisGuard.Storage.Metrics;
+
+namespace AegisGuard.Storage.Parquet.Metrics;
+
+/// <summary>
+/// The metric store over the Parquet partitions: raw samples are read with DuckDB from the manifest's metric files; the
+/// series catalog and the 1 m / 5 m / 1 h rollups live in <c>data/metrics/catalog.db</c> and are kept up to date by a
+/// follower of the stored rows (<see cref="FollowOnceAsync"/>, run every second by the host). New series appear in the
+/// catalog (and so in queries) once the follower has passed the flush that stored them, normally within a second;
+/// <see cref="WaitForAsync"/> waits for that.
+/// </summary>
+public sealed class ParquetMetricStore : IMetricStore, IDisposable
+{
+    private readonly MetricCatalog catalog;
+    private readonly MetricSampleReader reader;
+    private readonly MetricFollower follower;
+    private readonly Manifest manifest;
+    private readonly SemaphoreSlim following = new(1, 1);
+    private TaskCompletionSource advanced = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long followedUntil;
+
+    /// <summary>Opens the catalog of <paramref name="store"/>'s data directory (<c>data/metrics/catalog.db</c>, created and migrated when needed).</summary>
+    public ParquetMetricStore(TelemetryStore store)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        manifest = store.Manifest;
+        catalog = new MetricCatalog(CatalogPath(store.Data));
+        reader = new MetricSampleReader(store.Manifest, store.Engine, store.TelemetryRoot, () => store.DamageGuard);
+        follower = new MetricFollower(store.Manifest, catalog, reader);
+        followedUntil = catalog.FollowedUntil();
+    }
+
+    /// <summary>Every stored metric row from ingest log addresses below this is in the catalog and the rollups.</summary>
+    public long FollowedUntil => Interlocked.Read(ref followedUntil);
+
+    /// <summary>True when the follower has passed everything the manifest lists as stored.</summary>
+    public bool IsCaughtUp => FollowedUntil >= manifest.FlushedUntil();
+
+    /// <summary>Test hook: runs before a follower step commits; throwing there stands for a crash in the middle of a step.</summary>
+    internal Action? BeforeFollowCommit
+    {
+        get => follower.BeforeCommit;
+        set => follower.BeforeCommit = value;
+    }
+
+    /// <summary>Where the catalog of a data directory lives.</summary>
+    public static string CatalogPath(DataDirectory data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        return Path.Combine(data.Root, "metrics", "catalog.db");
+    }
+
+    /// <summary>
+    /// Adds the rows stored since the last step to the catalog and the rollups (one bounded step, one transaction) and drops
+    /// days retention unlisted. Returns true when more stored rows are already waiting. Steps never run concurrently.
+    /// </summary>
+    public async Task<bool> FollowOnceAsync(CancellationToken cancellationToken)
+    {
+        await following.WaitAsync(cancellationToken);
+        try
+        {
+            var (more, until) = await follower.StepAsync(cancellationToken);
+            if (until > Interlocked.Read(ref followedUntil))
+            {
+                Interlocked.Exchange(ref followedUntil, until);
+            }
+
+            Interlocked.Exchange(ref advanced, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+            return more;
+        }
+        finally
+        {
+            following.Release();
+        }
+    }
+
+    /// <summary>Follows until everything stored when it was called is in the catalog and the rollups.</summary>
+    public async Task FollowAllAsync(CancellationToken cancellationToken)
+    {
+        long target = manifest.FlushedUntil();
+        do
+        {
+            await FollowOnceAsync(cancellationToken);
+        }
+        while (FollowedUntil < target);
+    }
+
+    /// <summary>Waits until the follower (run by someone else, e.g. the host) has passed ingest log address <paramref name="address"/>.</summary>
+    public async Task WaitForAsync(long address, CancellationToken cancellationToken)
+    {
+        while (FollowedUntil < address)
+        {
+            var next = Volatile.Read(ref advanced).Task;
+            if (FollowedUntil >= address)
+            {
+                return;
+            }
+
+            await next.WaitAsync(cancellationToken);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<MetricSeriesSamples>> SelectAsync(MetricSelectRequest request, CancellationToken cancellationToken)
+    {
+        var matched = MatchForSelect(request);
+        if (matched.Count == 0)
+        {
+            return [];
+        }
+
+        var samples = await reader.ReadSeriesAsync(request.OrgId, matched.Select(s => s.Identity).ToList(), request.FromMs, request.ToMs, null, request.MaxSamples, cancellationToken);
+        return matched
+            .Where(s => samples.TryGetValue(s.Identity.Key, out var list) && list.Times.Count > 0)
+            .OrderBy(s => s.Identity.Labels, LabelOrder.Instance)
+            .Select(s =>
+            {
+                var list = samples[s.Identity.Key];
+                return new MetricSeriesSamples(s.Identity.Labels, [.. list.Times], [.. list.Values]);
+            })
+            .ToList();
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<MetricRollupSeries>> SelectRollupsAsync(MetricSelectRequest request, TimeSpan resolution, CancellationToken cancellationToken)
+    {
+        long resolutionMs = (long)resolution.TotalMilliseconds;
+        if (!MetricFollower.Resolutions.Contains(resolutionMs))
+        {
+            throw new ArgumentOutOfRangeException(nameof(resolution), resolution, "rollups are kept at 1 minute, 5 minutes and 1 hour");
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        var matched = MatchForSelect(request);
+        if (matched.Count == 0 || request.FromMs > request.ToMs)
+        {
+            return Task.FromResult<IReadOnlyList<MetricRollupSeries>>([]);
+        }
+
+        var ids = matched.Select(s => s.Id).ToList();
+        long count = catalog.CountBuckets(ids, resolutionMs, request.FromMs, request.ToMs);
+        if (count > request.MaxSamples)
+        {
+            throw new MetricQueryLimitException(
+                $"the query would read {count} rollup buckets, more than the limit of {request.MaxSamples}; narrow the selector or the time range");
+        }
+
+        var buckets = catalog.ReadBuckets(ids, resolutionMs, request.FromMs, request.ToMs);
+        IReadOnlyList<MetricRollupSeries> result = matched
+            .Where(s => buckets.ContainsKey(s.Id))
+            .OrderBy(s => s.Identity.Labels, LabelOrder.Instance)
+            .Select(s => ToRollupSeries(s.Identity.Labels, buckets[s.Id]))
+            .ToList();
+        return Task.FromResult(result);
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<string>> LabelNamesAsync(MetricCatalogRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        IEnumerable<string> names = IsWholeCatalog(request)
+            ? catalog.LabelNames(request.OrgId)
+            : MatchCatalog(request).SelectMany(s => s.Identity.Labels.Select(l => l.Name));
+        return Task.FromResult<IReadOnlyList<string>>(Finish(names, request.Limit));
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<string>> LabelValuesAsync(string labelName, MetricCatalogRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(labelName);
+        ArgumentNullException.ThrowIfNull(request);
+        IEnumerable<string> values = IsWholeCatalog(request)
+            ? catalog.LabelValues(request.OrgId, labelName)
+            : MatchCatalog(request).SelectMany(s => s.Identity.Labels.Where(l => l.Name == labelName).Select(l => l.Value));
+        return Task.FromResult<IReadOnlyList<string>>(Finish(values, request.Limit));
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<MetricSeriesInfo>> SeriesAsync(MetricCatalogRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        IReadOnlyList<MetricSeriesInfo> series = MatchCatalog(request)
+            .OrderBy(s => s.Identity.Labels, LabelOrder.Instance)
+            .Take(Math.Max(0, request.Limit))
+            .Select(s => new MetricSeriesInfo(s.Identity.Labels, s.Identity.Type, s.LastSeenMs))
+            .ToList();
+        return Task.FromResult(series);
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => following.Dispose();
+
+    private static bool IsWholeCatalog(MetricCatalogRequest request) => request.Selectors.Count == 0 && request.FromMs is null && request.ToMs is null;
+
+    private static List<string> Finish(IEnumerable<string> values, int limit) =>
+        values.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).Take(Math.Max(0, limit)).ToList();
+
+    private static MetricRollupSeries ToRollupSeries(IReadOnlyList<MetricLabel> labels, List<(long BucketMs, RollupBucket Bucket)> buckets) => new()
+    {
+        Labels = labels,
+        BucketStartMs = buckets.Select(b => b.BucketMs).ToArray(),
+        Min = buckets.Select(b => b.Bucket.Min).ToArray(),
+        Max = buckets.Select(b => b.Bucket.Max).ToArray(),
+        Sum = buckets.Select(b => b.Bucket.Sum).ToArray(),
+        Count = buckets.Select(b => b.Bucket.Count).ToArray(),
+        First = buckets.Select(b => b.Bucket.First).ToArray(),
+        FirstMs = buckets.Select(b => b.Bucket.FirstMs).ToArray(),
+        Last = buckets.Select(b => b.Bucket.Last).ToArray(),
+        LastMs = buckets.Select(b => b.Bucket.LastMs).ToArray(),
+        Increase = buckets.Select(b => b.Bucket.Increase).ToArray(),
+    };
+
+    private List<CatalogSeries> MatchCatalog(MetricCatalogRequest request) =>
+        catalog.Match(request.OrgId, request.Selectors.Select(s => new CompiledSelector(s)).ToList(), request.FromMs, request.ToMs);
+
+    private List<CatalogSeries> MatchForSelect(MetricSelectRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var selector = new CompiledSelector(request.Matchers);
+        if (selector.MatchesEmpty())
+        {
+            throw new ArgumentException("a selector needs at least one matcher that does not match the empty string", nameof(request));
+        }
+
+        var matched = catalog.Match(request.OrgId, [selector], request.FromMs, request.ToMs);
+        if (matched.Count > request.MaxSeries)
+        {
+            throw new MetricQueryLimitException(
+                $"the selector matches {matched.Count} series, more than the limit of {request.MaxSeries}; narrow the selector");
+        }
+
+        return matched;
+    }
+
+    private sealed class LabelOrder : IComparer<IReadOnlyList<MetricLabel>>
+    {
+        public static readonly LabelOrder Instance = new();
+
+        public int Compare(IReadOnlyList<MetricLabel>? x, IReadOnlyList<MetricLabel>? y) => MetricSeriesIdentity.Compare(x ?? [], y ?? []);
+    }
+}
