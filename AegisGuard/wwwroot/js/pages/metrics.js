@@ -248,9 +248,9 @@ async function run({ push }) {
     const range = picker.current();
     const step = showStepHint();
     const stepMs = step.seconds * 1000;
-    // Aligned to the step, so refreshing or sharing the view asks for the same evaluation times.
-    const startMs = Math.floor(range.from.getTime() / stepMs) * stepMs;
-    const endMs = Math.floor(range.to.getTime() / stepMs) * stepMs;
+    // Evaluated up to the end of the range (so a sample that just arrived shows), a whole number of steps back.
+    const endMs = range.to.getTime();
+    const startMs = endMs - Math.floor((endMs - range.from.getTime()) / stepMs) * stepMs;
     const rows = state.rows.filter((row) => row.editor.value.trim() !== '');
     state.rows.forEach((row) => row.editor.clearError());
 
@@ -315,6 +315,8 @@ async function run({ push }) {
         }
         const ran = rows.length - failures.length - rows.filter((row) => row.element.querySelector('[data-error]').hidden === false).length;
         showStatus({ rows, ran, series, empty, warnings, step });
+        // Tests (and anyone curious) can tell a finished run from a pending one.
+        ui.root.dataset.runs = String(Number(ui.root.dataset.runs ?? 0) + 1);
     } finally {
         if (seq === state.seq) setBusy(false);
     }
