@@ -211,7 +211,7 @@ function showStepHint() {
     const step = stepFor(picker.current());
     ui.step.placeholder = `auto (${formatDuration(step.seconds)})`;
     ui.step.toggleAttribute('aria-invalid', Boolean(step.error));
-    ui.stepHint.textContent = step.error ?? (step.auto ? `step ${formatDuration(step.seconds)}, from the range` : '');
+    ui.stepHint.textContent = step.error ?? '';
     return step;
 }
 
