@@ -1,0 +1,10 @@
+namespace AegisGuard.Query.PromQl;
+
+/// <summary>The Prometheus API's resultType.</summary>
+public enum PromQlResultType
+{
+    Scalar,
+    Text,
+    Vector,
+    Matrix,
+}
