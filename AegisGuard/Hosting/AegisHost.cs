@@ -7,6 +7,7 @@ using AegisGuard.Pipeline;
 using AegisGuard.Query.LogQl;
 using AegisGuard.Query.Logs;
 using AegisGuard.Query.Metrics;
+using AegisGuard.Query.Prometheus;
 using AegisGuard.Storage;
 using AegisGuard.Storage.Health;
 using AegisGuard.Storage.IngestLog;
@@ -95,6 +96,7 @@ public static class AegisHost
         builder.Services.AddIngest();
         builder.Services.AddPipeline();
         builder.Services.AddLogQl();
+        builder.Services.AddPrometheusApi();
         builder.Services.AddWebUi();
 
         var app = builder.Build();
@@ -111,6 +113,7 @@ public static class AegisHost
         app.MapLogsApi();
         app.MapLogQlApi();
         app.MapMetricCatalogApi();
+        app.MapPrometheusApi();
         app.MapIdentityApi();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapScalarApiReference("/docs", o => o.WithTitle("AegisGuard API"));

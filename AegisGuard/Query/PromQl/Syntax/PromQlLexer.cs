@@ -230,6 +230,10 @@ public static class PromQlLexer
         return double.TryParse(s, NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent, CultureInfo.InvariantCulture, out value);
     }
 
+    /// <summary>Whether a label name is valid: [a-zA-Z_][a-zA-Z0-9_]*.</summary>
+    public static bool IsLabelName(string name) =>
+        name.Length > 0 && (char.IsAsciiLetter(name[0]) || name[0] == '_') && name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
+
     private static bool IsWordChar(char c) => char.IsAsciiLetterOrDigit(c) || c == '_' || c == ':';
 
     private static int ScanDuration(string text, int i)
