@@ -126,7 +126,7 @@ public sealed partial class OverviewPageTests(BrowserFixture browser) : IAsyncLi
         var nav = page.GetByRole(AriaRole.Navigation, new() { Name = "Areas" });
         var built = AegisGuard.Pages.AppShell.NavigationMenu.Sections.SelectMany(s => s.Items).Where(i => i.IsAvailable).ToList();
         var soon = AegisGuard.Pages.AppShell.NavigationMenu.Sections.SelectMany(s => s.Items).Where(i => !i.IsAvailable).Select(i => (i.Title, i.Href)).ToList();
-        Assert.Contains(("Metrics", "/metrics"), soon);
+        Assert.Contains(("RUM", "/rum"), soon);
 
         var overview = nav.GetByRole(AriaRole.Link, new() { Name = "Overview", Exact = true });
         await Expect(overview).ToHaveAttributeAsync("aria-current", "page");
@@ -150,8 +150,8 @@ public sealed partial class OverviewPageTests(BrowserFixture browser) : IAsyncLi
 
         await Expect(nav.Locator(".nav-section-title")).ToHaveTextAsync(["Observe", "Alerting", "Organisation", "Admin"]);
 
-        await nav.Locator("[data-nav='/metrics']").HoverAsync();
-        await Expect(page.GetByRole(AriaRole.Tooltip)).ToContainTextAsync("PromQL-lite");
+        await nav.Locator("[data-nav='/rum']").HoverAsync();
+        await Expect(page.GetByRole(AriaRole.Tooltip)).ToContainTextAsync("Real User Monitoring");
         await nav.Locator("[data-nav='/usage']").FocusAsync();
         await Expect(page.GetByRole(AriaRole.Tooltip)).ToContainTextAsync("usage and billing");
         session.AssertNoProblems();

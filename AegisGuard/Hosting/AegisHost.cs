@@ -6,6 +6,7 @@ using AegisGuard.Pages;
 using AegisGuard.Pipeline;
 using AegisGuard.Query.LogQl;
 using AegisGuard.Query.Logs;
+using AegisGuard.Query.Metrics;
 using AegisGuard.Query.Prometheus;
 using AegisGuard.Query.Traces;
 using AegisGuard.Storage;
@@ -117,6 +118,7 @@ public static class AegisHost
         app.MapLogsApi();
         app.MapLogQlApi();
         app.MapSavedViewsApi();
+        app.MapMetricCatalogApi();
         app.MapPrometheusApi();
         app.MapTracesApi();
         app.MapIdentityApi();

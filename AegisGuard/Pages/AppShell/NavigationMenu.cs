@@ -18,8 +18,7 @@ public static class NavigationMenu
         new("Observe",
         [
             new("Logs", "/logs", "logs", Permissions.TelemetryRead),
-            new("Metrics", "/metrics", "metrics", Permissions.TelemetryRead,
-                "Not available yet: the metrics explorer (PromQL-lite) is planned. Metrics are already ingested and stored."),
+            new("Metrics", "/metrics", "metrics", Permissions.TelemetryRead),
             new("Traces", "/traces", "traces", Permissions.TelemetryRead,
                 "Not available yet: trace search and the waterfall view are planned. Spans are already ingested and stored."),
             new("RUM", "/rum", "rum", Permissions.TelemetryRead,
