@@ -1,0 +1,46 @@
+using System.Globalization;
+using AegisGuard.Identity;
+using AegisGuard.Pages.AppShell;
+using AegisGuard.Storage.Metadata;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace AegisGuard.Pages.Traces;
+
+/// <summary>
+/// One trace (<c>/traces/{traceId}</c>): the waterfall, the span detail panel and the trace's logs. Log lines' trace
+/// links and the Logs page's "view trace" land here. An id that cannot be a trace id (the traces API takes 16 or 32
+/// hex digits) answers 404 at once; wwwroot/js/pages/trace-view.js loads the trace from <c>/api/traces/{traceId}</c>
+/// and shows "not found" when the org has no span of it.
+/// </summary>
+[Authorize(Policy = Permissions.TelemetryRead)]
+public sealed class TraceModel(CurrentOrg currentOrg) : PageModel
+{
+    public Org Org { get; private set; } = null!;
+
+    public string TraceId { get; private set; } = "";
+
+    /// <summary>False for an id that is not 16 or 32 hex digits: the page is a 404 then.</summary>
+    public bool IsTraceId { get; private set; }
+
+    public IActionResult OnGet(string traceId)
+    {
+        Org = currentOrg.For(User);
+        TraceId = traceId ?? "";
+        IsTraceId = IsHexTraceId(TraceId);
+        if (!IsTraceId)
+        {
+            Response.StatusCode = StatusCodes.Status404NotFound;
+        }
+
+        return Page();
+    }
+
+    /// <summary>The ids the traces API looks up: 16 or 32 hex digits (W3C trace context, or a 64-bit legacy id).</summary>
+    public static bool IsHexTraceId(string id) =>
+        id.Length is 16 or 32 && id.All(char.IsAsciiHexDigit);
+
+    /// <summary>Where "view in Logs" goes: every line of this trace, the last 7 days (the trace's own range is set by the script).</summary>
+    public string LogsHref => "/logs?query=" + Uri.EscapeDataString(string.Create(CultureInfo.InvariantCulture, $"{{trace_id=\"{TraceId}\"}}")) + "&range=7d";
+}
