@@ -258,8 +258,9 @@ function traceRow(trace, longest) {
 }
 
 function renderDurations(answer, filters) {
-    const subject = filters.operation ? `spans of ${filters.service} ${filters.operation}` : filters.service ? `spans of ${filters.service}` : 'traces';
-    ui.latencySummary.textContent = `${answer.count} ${subject}`;
+    const noun = filters.service ? (answer.count === 1 ? 'span' : 'spans') : (answer.count === 1 ? 'trace' : 'traces');
+    const of = filters.operation ? ` of ${filters.service} ${filters.operation}` : filters.service ? ` of ${filters.service}` : '';
+    ui.latencySummary.textContent = `${answer.count} ${noun}${of}`;
     ui.percentiles.replaceChildren();
     for (const key of ['p50', 'p75', 'p90', 'p95', 'p99']) {
         ui.percentiles.append(el('div', { class: 'traces-percentile', dataset: { percentile: key } },
