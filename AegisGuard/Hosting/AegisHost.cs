@@ -6,6 +6,7 @@ using AegisGuard.Pages;
 using AegisGuard.Pipeline;
 using AegisGuard.Query.LogQl;
 using AegisGuard.Query.Logs;
+using AegisGuard.Query.Traces;
 using AegisGuard.Storage;
 using AegisGuard.Storage.Health;
 using AegisGuard.Storage.IngestLog;
@@ -94,6 +95,7 @@ public static class AegisHost
         builder.Services.AddIngest();
         builder.Services.AddPipeline();
         builder.Services.AddLogQl();
+        builder.Services.AddTraces();
         builder.Services.AddWebUi();
 
         var app = builder.Build();
@@ -109,6 +111,7 @@ public static class AegisHost
         app.MapPipelineApi();
         app.MapLogsApi();
         app.MapLogQlApi();
+        app.MapTracesApi();
         app.MapIdentityApi();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapScalarApiReference("/docs", o => o.WithTitle("AegisGuard API"));
