@@ -12,7 +12,7 @@ namespace AegisGuard.Tests.Browser;
 /// </summary>
 public sealed class TracesBrowserSupport : IDisposable
 {
-    /// <summary>The checkout trace: web → api → db, the api's "charge card" span failed.</summary>
+    /// <summary>The checkout trace: web → api → db; the api's "charge card" span failed, and with it the api's request.</summary>
     public const string CheckoutTraceId = "4bf92f3577b34da6a3ce929d0e0e4736";
 
     public const string RootSpan = "a000000000000001";
@@ -20,6 +20,9 @@ public sealed class TracesBrowserSupport : IDisposable
     public const string ApiServerSpan = "a000000000000003";
     public const string DbSpan = "a000000000000004";
     public const string ChargeSpan = "a000000000000005";
+
+    /// <summary>The root span of <see cref="LargeTraceSpans"/>.</summary>
+    public const string LargeRootSpan = "b000000000000000";
 
     private readonly HttpClient http;
 
@@ -50,7 +53,7 @@ public sealed class TracesBrowserSupport : IDisposable
     [
         Span(CheckoutTraceId, RootSpan, null, "web", "GET /checkout", "server", 0, 200, "ok", new Dictionary<string, object> { ["http.method"] = "GET", ["http.route"] = "/checkout" }),
         Span(CheckoutTraceId, WebClientSpan, RootSpan, "web", "POST /orders", "client", 10, 160, "unset", null),
-        Span(CheckoutTraceId, ApiServerSpan, WebClientSpan, "api", "POST /orders", "server", 15, 150, "unset", new Dictionary<string, object> { ["order.id"] = "A-1042" }),
+        Span(CheckoutTraceId, ApiServerSpan, WebClientSpan, "api", "POST /orders", "server", 15, 150, "error", new Dictionary<string, object> { ["order.id"] = "A-1042" }, "payment failed"),
         Span(CheckoutTraceId, DbSpan, ApiServerSpan, "db", "INSERT orders", "client", 30, 40, "ok", new Dictionary<string, object> { ["db.system"] = "postgresql" }),
         Span(CheckoutTraceId, ChargeSpan, ApiServerSpan, "api", "charge card", "internal", 80, 70, "error", new Dictionary<string, object> { ["payment.provider"] = "acme" }, "card declined"),
     ];
@@ -82,6 +85,33 @@ public sealed class TracesBrowserSupport : IDisposable
         }
 
         return span;
+    }
+
+    /// <summary>
+    /// A trace of exactly 5,000 spans: a gateway root, 99 worker batches of 49 db items each, then 49 cache calls of the
+    /// root ("get 4951" … "get 4999", the last rows of the waterfall).
+    /// </summary>
+    public List<Dictionary<string, object?>> LargeTraceSpans(string traceId)
+    {
+        var spans = new List<Dictionary<string, object?>> { Span(traceId, LargeRootSpan, null, "gateway", "GET /big", "server", 0, 5000, "ok", null) };
+        int n = 1;
+        for (int c = 0; c < 99; c++)
+        {
+            string batch = "c" + c.ToString("x15", CultureInfo.InvariantCulture);
+            spans.Add(Span(traceId, batch, LargeRootSpan, "worker", $"batch {c}", "internal", c * 50, 50, "ok", null));
+            n++;
+            for (int g = 0; g < 49; g++, n++)
+            {
+                spans.Add(Span(traceId, "d" + n.ToString("x15", CultureInfo.InvariantCulture), batch, "db", $"item {c}.{g}", "client", c * 50 + g, 1, "ok", null));
+            }
+        }
+
+        for (int k = 0; n < 5000; k++, n++)
+        {
+            spans.Add(Span(traceId, "e" + n.ToString("x15", CultureInfo.InvariantCulture), LargeRootSpan, "cache", $"get {n}", "client", 4950 + k, 0.5, "ok", null));
+        }
+
+        return spans;
     }
 
     /// <summary>Sends spans as one signed batch (at most 500).</summary>
@@ -125,6 +155,21 @@ public sealed class TracesBrowserSupport : IDisposable
             using var json = JsonDocument.Parse(body);
             return json.RootElement.GetProperty("spanCount").GetInt32();
         }, count => count >= spans, TimeSpan.FromSeconds(30), $"trace {traceId} with {spans} spans");
+
+    /// <summary>The span ids <c>GET /api/traces/{id}</c> marks as on the critical path.</summary>
+    public async Task<List<string>> CriticalPathAsync(string traceId)
+    {
+        using var response = await Client.GetAsync($"/api/traces/{traceId}");
+        string body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, body);
+        using var json = JsonDocument.Parse(body);
+        return [.. json.RootElement.GetProperty("spans").EnumerateArray()
+            .Where(s => s.GetProperty("criticalPath").GetBoolean()).Select(s => s.GetProperty("spanId").GetString()!)];
+    }
+
+    /// <summary>Waits until trace search (<c>GET /api/traces?traceId=</c>) lists the trace.</summary>
+    public Task WaitForSearchAsync(string traceId) =>
+        Poll.UntilAsync(() => CountAsync($"/api/traces?traceId={traceId}", "traces"), count => count == 1, TimeSpan.FromSeconds(30), $"trace {traceId} in search");
 
     private async Task<int> CountAsync(string path, string property)
     {
