@@ -19,8 +19,7 @@ public static class NavigationMenu
         [
             new("Logs", "/logs", "logs", Permissions.TelemetryRead),
             new("Metrics", "/metrics", "metrics", Permissions.TelemetryRead),
-            new("Traces", "/traces", "traces", Permissions.TelemetryRead,
-                "Not available yet: trace search and the waterfall view are planned. Spans are already ingested and stored."),
+            new("Traces", "/traces", "traces", Permissions.TelemetryRead),
             new("RUM", "/rum", "rum", Permissions.TelemetryRead,
                 "Not available yet: the Real User Monitoring dashboard is planned. RUM events are already ingested and stored."),
         ]),
