@@ -95,6 +95,7 @@ public static class AegisHost
         builder.Services.AddAudit();
         builder.Services.AddIngest();
         builder.Services.AddPipeline();
+        builder.Services.AddMetricStore();
         builder.Services.AddLogQl();
         builder.Services.AddPrometheusApi();
         builder.Services.AddWebUi();
