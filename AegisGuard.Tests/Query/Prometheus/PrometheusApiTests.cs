@@ -98,7 +98,7 @@ public sealed class PrometheusApiTests : IDisposable
         var (status, body) = await GetAsync("/api/v1/query?query=sum(up)%20by&time=120");
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Equal(
-            "{\"status\":\"error\",\"errorType\":\"bad_data\",\"error\":\"invalid parameter \\\"query\\\": parse error: unexpected end of input in grouping at 1:11, expected \\\"(\\\"\"}",
+            "{\"status\":\"error\",\"errorType\":\"bad_data\",\"error\":\"invalid parameter \\\"query\\\": parse error: unexpected end of input in grouping opts at 1:11, expected \\\"(\\\"\"}",
             body);
 
         (status, body) = await GetAsync("/api/v1/query?query=up%20%2B%20on()%20up&time=120");

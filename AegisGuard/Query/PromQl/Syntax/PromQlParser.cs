@@ -79,7 +79,7 @@ public sealed class PromQlParser
     private PromQlSyntaxException Error(string message, int position) => new(message, _text, position);
 
     private PromQlSyntaxException Unexpected(string expected, string? context = null) =>
-        Error($"unexpected {Current.Describe()}{(context is null ? string.Empty : " in " + context)}, expected {expected}", Current.Position);
+        Error($"unexpected {Current.Describe()}{(context is null ? string.Empty : context.StartsWith("inside", StringComparison.Ordinal) ? " " + context : " in " + context)}, expected {expected}", Current.Position);
 
     private long Duration(PromQlToken token) =>
         PromQlLexer.TryParseDuration(token.Value, out long ms) ? ms : throw Error($"not a valid duration string: \"{token.Text}\"", token.Position);
@@ -334,7 +334,7 @@ public sealed class PromQlParser
         Expect(PromQlTokenKind.RightBracket, "\"]\"", "subquery");
         if (expr.Type != PromQlValueType.Vector)
         {
-            throw Error($"subquery is only allowed on instant vector, got {PromQlExpr.Describe(expr.Type)} instead", expr.Position);
+            throw Error($"subquery is only allowed on instant vector, got {expr.Type.ToString().ToLowerInvariant()} instead", expr.Position);
         }
 
         return new SubqueryExpr(expr, rangeMs, stepMs, 0, null, expr.Position);
@@ -369,7 +369,7 @@ public sealed class PromQlParser
                 Next();
                 return ParseSelector(t.Text, t.Position);
             case PromQlTokenKind.Duration:
-                throw Error($"unexpected {t.Describe()}, expected a number (a duration is only allowed in [] and after offset)", t.Position);
+                throw Error($"unexpected {t.Describe()}", t.Position);
             default:
                 throw Unexpected("expression");
         }
@@ -391,7 +391,7 @@ public sealed class PromQlParser
                 var label = Current;
                 if (label.Kind is not (PromQlTokenKind.Identifier or PromQlTokenKind.Keyword))
                 {
-                    throw Unexpected("label matching operator or label name", "label matching");
+                    throw Unexpected("label matching operator or label name", "inside braces");
                 }
 
                 Next();
@@ -402,10 +402,10 @@ public sealed class PromQlParser
                     { Kind: PromQlTokenKind.Operator, Value: "!=" } => LabelMatchType.NotEqual,
                     { Kind: PromQlTokenKind.Operator, Value: "=~" } => LabelMatchType.Regex,
                     { Kind: PromQlTokenKind.Operator, Value: "!~" } => LabelMatchType.NotRegex,
-                    _ => throw Unexpected("label matching operator", "label matching"),
+                    _ => throw Unexpected("label matching operator", "inside braces"),
                 };
                 Next();
-                var value = Expect(PromQlTokenKind.QuotedString, "string", "label matching");
+                var value = Expect(PromQlTokenKind.QuotedString, "string", "inside braces");
                 if (type is LabelMatchType.Regex or LabelMatchType.NotRegex)
                 {
                     _ = PromQlRegex.Compile(value.Value, m => Error(m, value.Position));
@@ -424,7 +424,7 @@ public sealed class PromQlParser
                 }
                 else if (Current.Kind != PromQlTokenKind.RightBrace)
                 {
-                    throw Unexpected("\",\" or \"}\"", "label matching");
+                    throw Unexpected("\",\" or \"}\"", "inside braces");
                 }
             }
 
@@ -441,7 +441,7 @@ public sealed class PromQlParser
 
     private List<string> ParseLabelList()
     {
-        Expect(PromQlTokenKind.LeftParen, "\"(\"", "grouping");
+        Expect(PromQlTokenKind.LeftParen, "\"(\"", "grouping opts");
         var labels = new List<string>();
         while (Current.Kind != PromQlTokenKind.RightParen)
         {
