@@ -92,9 +92,7 @@ export function latencyHistogram(container, { onSelect }) {
         buckets.forEach((bucket, i) => {
             const x = PAD.left + i * step;
             const h = heightOf(bucket.count);
-            const selected = minMs !== null || maxMs !== null
-                ? bucket.upperMs > (minMs ?? 0) && bucket.lowerMs < (maxMs ?? Infinity)
-                : false;
+            const selected = (minMs !== null || maxMs !== null) && overlaps(bucket, minMs ?? 0, maxMs ?? Infinity);
             const group = svg('g', {
                 class: `lat-bucket${selected ? ' is-selected' : ''}`,
                 dataset: { bucket: i, lower: bucket.lowerMs, upper: bucket.upperMs, count: bucket.count },
@@ -119,7 +117,8 @@ export function latencyHistogram(container, { onSelect }) {
         const last = buckets[buckets.length - 1];
         root.append(svg('text', { x: WIDTH - PAD.right, y: HEIGHT - 8, class: 'lat-tick lat-tick-end' }, formatDuration(last.upperMs)));
 
-        for (const key of ['p50', 'p95', 'p99']) {
+        // Labels are staggered so equal percentiles (a single trace, a narrow distribution) stay readable.
+        for (const [row, key] of ['p50', 'p95', 'p99'].entries()) {
             const value = answer.percentiles?.[key];
             const i = buckets.findIndex((b) => value >= b.lowerMs && value <= b.upperMs);
             if (value === null || value === undefined || i < 0) continue;
@@ -131,10 +130,20 @@ export function latencyHistogram(container, { onSelect }) {
             const x = PAD.left + (i + Math.min(1, Math.max(0, within))) * step;
             root.append(
                 svg('line', { x1: x, x2: x, y1: PAD.top - 4, y2: PAD.top + plotHeight, class: `lat-marker lat-marker-${key}` }),
-                svg('text', { x: x + 3, y: PAD.top + 4, class: 'lat-marker-label' }, key),
+                svg('text', { x: x + 3, y: PAD.top + 4 + row * 11, class: 'lat-marker-label' }, key),
             );
         }
     }
 
     return { draw };
+}
+
+/**
+ * Whether a bucket is inside the chosen range [min, max]. Ranges that merely touch at an edge do not count, except
+ * where one of them is a single value (one distinct duration gives a bucket with lowerMs = upperMs).
+ */
+function overlaps(bucket, min, max) {
+    if (bucket.lowerMs === bucket.upperMs) return bucket.lowerMs >= min && bucket.lowerMs <= max;
+    if (min === max) return min >= bucket.lowerMs && min < bucket.upperMs;
+    return bucket.lowerMs < max && bucket.upperMs > min;
 }
