@@ -36,7 +36,6 @@ public sealed class FirstRunPageTests(BrowserFixture browser) : IAsyncLifetime
         await page.RouteAsync("**/docs/**", route => route.ContinueAsync());
         await session.GotoAsync("/docs/");
         await Expect(page.GetByText("AegisGuard API").First).ToBeVisibleAsync();
-        await Expect(page.GetByText("/v1/logs").First).ToBeVisibleAsync();
 
         Assert.Empty(outside);
         Assert.Equal(0, await page.GetByText("Ask AI").CountAsync());
