@@ -106,7 +106,10 @@ public static partial class SecurityHeaders
                 .Select(m => "'sha256-" + Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(m.Groups["body"].Value))) + "'")
                 .Distinct();
             http.Response.Headers.ContentSecurityPolicy =
-                $"default-src 'self'; script-src 'self' {string.Join(' ', hashes)}; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
+                // 'unsafe-eval' on this page only: the bundled API reference (Scalar) compiles code with eval, and without
+                // it every visit logs a CSP violation. The page shows this appliance's own OpenAPI document and holds no
+                // user data; every other page keeps script-src 'self'.
+                $"default-src 'self'; script-src 'self' 'unsafe-eval' {string.Join(' ', hashes)}; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
                 "font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
         }
 
