@@ -90,7 +90,7 @@ public sealed partial class LogsPageTests(BrowserFixture browser) : IAsyncLifeti
         await Expect(error.Locator("[data-error-message]"))
             .ToHaveTextAsync("unexpected \"|\" at column 17, expected a label matcher such as service=\"api\"");
         Assert.Equal("{service=\"api\", | json\n" + new string(' ', 16) + "^", await error.Locator("[data-error-snippet]").TextContentAsync());
-        await Expect(page.Locator(".logs-query-mark")).ToHaveTextAsync("|");
+        await Expect(page.Locator("#logs-query-field .query-mark")).ToHaveTextAsync("|");
         await Expect(QueryInput).ToHaveAttributeAsync("aria-invalid", "true");
         Assert.Equal(16, await QueryInput.EvaluateAsync<int>("input => input.selectionStart"));
         await Expect(page.Locator("#logs-problem")).ToBeHiddenAsync();
@@ -98,12 +98,12 @@ public sealed partial class LogsPageTests(BrowserFixture browser) : IAsyncLifeti
         // A regular expression RE2 rejects is marked where it starts.
         await RunQueryAsync("{} |~ \"(unclosed\"");
         await Expect(error.Locator("[data-error-column]")).ToHaveTextAsync("at column 7");
-        await Expect(page.Locator(".logs-query-mark")).ToHaveTextAsync("\"");
+        await Expect(page.Locator("#logs-query-field .query-mark")).ToHaveTextAsync("\"");
 
         // Fixing the query clears the error and lists lines again.
         await RunQueryAsync("{} |~ \"(Timeout)\"");
         await Expect(error).ToBeHiddenAsync();
-        await Expect(page.Locator(".logs-query-mark")).ToHaveCountAsync(0);
+        await Expect(page.Locator("#logs-query-field .query-mark")).ToHaveCountAsync(0);
         await Expect(Messages).ToHaveTextAsync([L3]);
 
         // Chromium may log a 4xx answer to fetch() as a console error: here only the expected 400s of the two bad

@@ -163,7 +163,7 @@ public sealed partial class MetricsPageTests(BrowserFixture browser) : IAsyncLif
         await Expect(error.Locator("[data-error-position]")).ToHaveTextAsync($"at line 1, column {column}");
         await Expect(error.Locator("[data-error-message]")).ToContainTextAsync($"at 1:{column}");
         Assert.Equal(Bad + "\n" + new string(' ', column - 1) + "^", await error.Locator("[data-error-snippet]").TextContentAsync());
-        await Expect(page.Locator(".metrics-query-mark")).ToHaveTextAsync("s");
+        await Expect(page.Locator(".query-mark")).ToHaveTextAsync("s");
         await Expect(QueryA).ToHaveAttributeAsync("aria-invalid", "true");
         Assert.Equal(column - 1, await QueryA.EvaluateAsync<int>("input => input.selectionStart"));
         await Expect(page.Locator("#metrics-problem")).ToBeHiddenAsync();
@@ -171,7 +171,7 @@ public sealed partial class MetricsPageTests(BrowserFixture browser) : IAsyncLif
         // Fixing the query clears the mark and charts again.
         await RunQueryAsync(QueryA, "sum(http_requests_total{service=\"api\", status=\"200\"})");
         await Expect(error).ToBeHiddenAsync();
-        await Expect(page.Locator(".metrics-query-mark")).ToHaveCountAsync(0);
+        await Expect(page.Locator(".query-mark")).ToHaveCountAsync(0);
         await Expect(page.Locator("#metrics-status")).ToHaveTextAsync("No series: the query matched nothing in this time range.");
 
         await RunQueryAsync(QueryA, "sum(http_requests_total)");

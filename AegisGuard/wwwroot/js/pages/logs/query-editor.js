@@ -13,6 +13,7 @@
  *   editor.value / editor.setValue(text) / editor.showError(problem) / editor.clearError()
  */
 import { applyCompletion, completionContext } from './completions.js';
+import { caretSnippet, queryMirror } from '../../query-field.js';
 
 const MAX_SUGGESTIONS = 12;
 
@@ -23,30 +24,9 @@ export function queryEditor({ input, backdrop, field, errorPanel, onRun, complet
         paint();
     }) : null;
 
-    function autosize() {
-        input.style.height = 'auto';
-        input.style.height = `${Math.min(input.scrollHeight, 240)}px`;
-        backdrop.style.height = input.style.height;
-    }
-
-    function paint() {
-        backdrop.replaceChildren();
-        const text = input.value;
-        if (error && error.index <= text.length && text === error.text) {
-            const at = Math.min(error.index, Math.max(0, text.length - 1));
-            const mark = document.createElement('mark');
-            mark.className = 'logs-query-mark';
-            // A position past the end (a missing "}" or string end) is shown as a marked space after the text.
-            mark.textContent = error.index >= text.length ? ' ' : text[at];
-            backdrop.append(text.slice(0, error.index >= text.length ? text.length : at), mark,
-                error.index >= text.length ? '' : text.slice(at + 1));
-        } else {
-            backdrop.append(text);
-        }
-        // A trailing newline needs a character after it to take up its line in the mirror.
-        backdrop.append('\u200b');
-        backdrop.scrollTop = input.scrollTop;
-    }
+    const mirror = queryMirror(input, backdrop);
+    const autosize = mirror.autosize;
+    const paint = () => mirror.paint(error);
 
     input.addEventListener('input', () => {
         if (error && input.value !== error.text) {
@@ -58,9 +38,6 @@ export function queryEditor({ input, backdrop, field, errorPanel, onRun, complet
         paint();
         complete?.update();
     });
-    input.addEventListener('scroll', () => {
-        backdrop.scrollTop = input.scrollTop;
-    });
     input.addEventListener('keydown', (event) => {
         if (complete?.handleKey(event)) {
             return;
@@ -70,7 +47,6 @@ export function queryEditor({ input, backdrop, field, errorPanel, onRun, complet
             onRun(input.value);
         }
     });
-    window.addEventListener('resize', autosize);
 
     function showError(problem) {
         const text = typeof problem.query === 'string' ? problem.query : input.value;
@@ -124,34 +100,6 @@ export function queryEditor({ input, backdrop, field, errorPanel, onRun, complet
             input.focus();
         },
     };
-}
-
-/**
- * The line of `text` holding character `index` and a line with "^" under it: two text nodes and a marked caret,
- * so the message reads like a compiler's. Long lines are cut to ±60 characters around the column.
- */
-function caretSnippet(text, index) {
-    const lineStart = text.lastIndexOf('\n', index - 1) + 1;
-    const lineEndAt = text.indexOf('\n', index);
-    const lineEnd = lineEndAt < 0 ? text.length : lineEndAt;
-    let from = lineStart;
-    let to = lineEnd;
-    let prefix = '';
-    let suffix = '';
-    if (index - from > 60) {
-        from = index - 60;
-        prefix = '…';
-    }
-    if (to - index > 60) {
-        to = index + 60;
-        suffix = '…';
-    }
-    const line = prefix + text.slice(from, to) + suffix;
-    const pad = ' '.repeat(prefix.length + index - from);
-    const caret = document.createElement('span');
-    caret.className = 'logs-query-caret';
-    caret.textContent = `${pad}^`;
-    return [document.createTextNode(`${line}\n`), caret];
 }
 
 /** The completion listbox of the query bar (see the module comment). */

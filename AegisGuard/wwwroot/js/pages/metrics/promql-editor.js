@@ -14,6 +14,7 @@
  */
 import { completionContext, suggestions, applySuggestion } from './promql-complete.js';
 import { indexOf } from './prom-api.js';
+import { caretSnippet, queryMirror } from '../../query-field.js';
 
 let optionIds = 0;
 
@@ -107,29 +108,9 @@ export function suggestionBox(listbox, container) {
 export function promqlEditor({ input, backdrop, field, errorPanel, box, catalog, onRun, onChange }) {
     let error = null;
 
-    function autosize() {
-        input.style.height = 'auto';
-        input.style.height = `${Math.min(input.scrollHeight, 240)}px`;
-        backdrop.style.height = input.style.height;
-    }
-
-    function paint() {
-        backdrop.replaceChildren();
-        const text = input.value;
-        if (error && text === error.text) {
-            const past = error.index >= text.length;
-            const mark = document.createElement('mark');
-            mark.className = 'metrics-query-mark';
-            // A position past the end (an unclosed "(" or string) is shown as a marked space after the text.
-            mark.textContent = past ? ' ' : text[error.index];
-            backdrop.append(text.slice(0, past ? text.length : error.index), mark, past ? '' : text.slice(error.index + 1));
-        } else {
-            backdrop.append(text);
-        }
-        // A trailing newline needs a character after it to take up its line in the mirror.
-        backdrop.append('\u200b');
-        backdrop.scrollTop = input.scrollTop;
-    }
+    const mirror = queryMirror(input, backdrop);
+    const autosize = mirror.autosize;
+    const paint = () => mirror.paint(error);
 
     function suggest(forced) {
         const context = completionContext(input.value, input.selectionStart, forced);
@@ -166,9 +147,6 @@ export function promqlEditor({ input, backdrop, field, errorPanel, box, catalog,
         }
         suggest(false);
     });
-    input.addEventListener('scroll', () => {
-        backdrop.scrollTop = input.scrollTop;
-    });
     input.addEventListener('blur', () => {
         if (box.isOpenFor(input)) box.close();
     });
@@ -195,7 +173,6 @@ export function promqlEditor({ input, backdrop, field, errorPanel, box, catalog,
             onRun(input.value);
         }
     });
-    window.addEventListener('resize', autosize);
 
     /** Shows a PromError; a positioned one is marked in the text. */
     function showError(failure) {
@@ -251,27 +228,4 @@ export function promqlEditor({ input, backdrop, field, errorPanel, box, catalog,
             input.setSelectionRange(input.value.length, input.value.length);
         },
     };
-}
-
-/** The line holding `index` and a line with "^" under it, like a compiler's message. Long lines are cut around it. */
-function caretSnippet(text, index) {
-    const lineStart = text.lastIndexOf('\n', index - 1) + 1;
-    const lineEndAt = text.indexOf('\n', index);
-    const lineEnd = lineEndAt < 0 ? text.length : lineEndAt;
-    let from = lineStart;
-    let to = lineEnd;
-    let prefix = '';
-    let suffix = '';
-    if (index - from > 60) {
-        from = index - 60;
-        prefix = '…';
-    }
-    if (to - index > 60) {
-        to = index + 60;
-        suffix = '…';
-    }
-    const caret = document.createElement('span');
-    caret.className = 'metrics-query-caret';
-    caret.textContent = `${' '.repeat(prefix.length + index - from)}^`;
-    return [document.createTextNode(`${prefix}${text.slice(from, to)}${suffix}\n`), caret];
 }
