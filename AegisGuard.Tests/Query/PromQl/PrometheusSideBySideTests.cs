@@ -25,6 +25,9 @@ public sealed class PrometheusSideBySideTests
     private const long HourAligned = T0 + 2_800_000;
     private const long AlignedStart = T0 + 400_000;
 
+    private static readonly string[] RollupFunctions =
+        ["rate", "increase", "delta", "min_over_time", "max_over_time", "sum_over_time", "count_over_time", "avg_over_time", "last_over_time", "present_over_time"];
+
     private static int answersWithSeries;
 
     [Fact]
@@ -79,8 +82,10 @@ public sealed class PrometheusSideBySideTests
                     }
                 }
 
-                // 97 s steps never align (raw samples); 60 s and 300 s steps from a 5-minute-aligned start read rollups.
-                foreach (long step in new long[] { 97_000, 60_000, 300_000 })
+                // 97 s steps never align (raw samples); 60 s and 300 s steps from a 5-minute-aligned start read rollups, so
+                // they are run for the queries with a range function the rollups answer (the others read raw either way).
+                bool rolls = RollupFunctions.Any(f => query.Contains(f + "(", StringComparison.Ordinal));
+                foreach (long step in rolls ? new long[] { 97_000, 60_000, 300_000 } : [97_000])
                 {
                     compared++;
                     long start = step == 97_000 ? T0 + 600_000 : AlignedStart;
