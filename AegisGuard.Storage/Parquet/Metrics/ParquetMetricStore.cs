@@ -1,4 +1,5 @@
 using AegisGuard.Storage.Metrics;
+using AegisGuard.Storage.Telemetry;
 
 namespace AegisGuard.Storage.Parquet.Metrics;
 
@@ -15,6 +16,9 @@ public sealed class ParquetMetricStore : IMetricStore, IDisposable
     private readonly MetricSampleReader reader;
     private readonly MetricFollower follower;
     private readonly Manifest manifest;
+    // Beyond this many rows in the files not yet followed, rollup reads recompute from raw samples instead of reading them.
+    private const long UnfollowedRowsToRead = 500_000;
+
     private readonly SemaphoreSlim following = new(1, 1);
     private TaskCompletionSource advanced = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long followedUntil;
@@ -122,7 +126,12 @@ public sealed class ParquetMetricStore : IMetricStore, IDisposable
     }
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<MetricRollupSeries>> SelectRollupsAsync(MetricSelectRequest request, TimeSpan resolution, CancellationToken cancellationToken)
+    /// <remarks>
+    /// Rows flushed but not yet followed (the last second's flush, or a backlog after a restart) are in raw reads before
+    /// the follower adds them to the stored buckets; so that both answer alike, the buckets of series with such rows are
+    /// recomputed from their raw samples, from the bucket of the oldest unfollowed sample on.
+    /// </remarks>
+    public async Task<IReadOnlyList<MetricRollupSeries>> SelectRollupsAsync(MetricSelectRequest request, TimeSpan resolution, CancellationToken cancellationToken)
     {
         long resolutionMs = (long)resolution.TotalMilliseconds;
         if (!MetricFollower.Resolutions.Contains(resolutionMs))
@@ -134,7 +143,7 @@ public sealed class ParquetMetricStore : IMetricStore, IDisposable
         var matched = MatchForSelect(request);
         if (matched.Count == 0 || request.FromMs > request.ToMs)
         {
-            return Task.FromResult<IReadOnlyList<MetricRollupSeries>>([]);
+            return [];
         }
 
         var ids = matched.Select(s => s.Id).ToList();
@@ -145,13 +154,79 @@ public sealed class ParquetMetricStore : IMetricStore, IDisposable
                 $"the query would read {count} rollup buckets, more than the limit of {request.MaxSamples}; narrow the selector or the time range");
         }
 
+        // Positions first: the stored buckets read next hold at least everything below `followed`.
+        long followed = FollowedUntil;
+        long flushed = manifest.FlushedUntil();
         var buckets = catalog.ReadBuckets(ids, resolutionMs, request.FromMs, request.ToMs);
-        IReadOnlyList<MetricRollupSeries> result = matched
-            .Where(s => buckets.ContainsKey(s.Id))
+        if (flushed > followed)
+        {
+            await AddUnfollowedAsync(request, matched, buckets, resolutionMs, followed, flushed, cancellationToken);
+        }
+
+        return matched
+            .Where(s => buckets.TryGetValue(s.Id, out var list) && list.Count > 0)
             .OrderBy(s => s.Identity.Labels, LabelOrder.Instance)
             .Select(s => ToRollupSeries(s.Identity.Labels, buckets[s.Id]))
             .ToList();
-        return Task.FromResult(result);
+    }
+
+    private async Task AddUnfollowedAsync(
+        MetricSelectRequest request, List<CatalogSeries> matched, Dictionary<long, List<(long BucketMs, RollupBucket Bucket)>> buckets,
+        long resolutionMs, long followed, long flushed, CancellationToken cancellationToken)
+    {
+        long firstBucket = RollupBucket.BucketOf(request.FromMs - 1, resolutionMs) + resolutionMs;
+        var files = manifest.ListFilesReaching(Signal.Metrics, followed);
+        var redo = new Dictionary<string, (CatalogSeries Series, long FromBucket)>(StringComparer.Ordinal);
+        if (files.Sum(f => f.Rows) > UnfollowedRowsToRead)
+        {
+            // A long backlog: reading it all would cost more than recomputing the wanted buckets of these series.
+            foreach (var s in matched)
+            {
+                redo[s.Identity.Key] = (s, firstBucket);
+            }
+        }
+        else
+        {
+            var unfollowed = await reader.ReadAddressRangeAsync(files, followed, flushed, cancellationToken);
+            foreach (var s in matched)
+            {
+                if (unfollowed.TryGetValue((request.OrgId, s.Identity.Key), out var list) && list.Times.Count > 0)
+                {
+                    long from = Math.Max(firstBucket, RollupBucket.BucketOf(list.Times[0], resolutionMs));
+                    if (from <= request.ToMs)
+                    {
+                        redo[s.Identity.Key] = (s, from);
+                    }
+                }
+            }
+        }
+
+        if (redo.Count == 0)
+        {
+            return;
+        }
+
+        long readFrom = redo.Values.Min(r => r.FromBucket);
+        long readTo = RollupBucket.BucketOf(request.ToMs, resolutionMs) + resolutionMs - 1;
+        var raw = await reader.ReadSeriesAsync(request.OrgId, redo.Values.Select(r => r.Series.Identity).ToList(), readFrom, readTo, null, request.MaxSamples, cancellationToken);
+        foreach (var (key, (series, from)) in redo)
+        {
+            var kept = buckets.TryGetValue(series.Id, out var stored) ? stored.Where(b => b.BucketMs < from).ToList() : [];
+            if (raw.TryGetValue(key, out var samples))
+            {
+                int start = 0;
+                while (start < samples.Times.Count && samples.Times[start] < from)
+                {
+                    start++;
+                }
+
+                var times = samples.Times.GetRange(start, samples.Times.Count - start);
+                var values = samples.Values.GetRange(start, samples.Values.Count - start);
+                kept.AddRange(RollupBucket.Aggregate(times, values, resolutionMs).Where(b => b.BucketMs <= request.ToMs));
+            }
+
+            buckets[series.Id] = kept;
+        }
     }
 
     /// <inheritdoc />

@@ -1,6 +1,9 @@
 namespace AegisGuard.Tests.Query.PromQl;
 
-/// <summary>Every script under testdata/ (promqltest style) passes against the engine over the in-memory store.</summary>
+/// <summary>
+/// Every script under testdata/ (promqltest style) passes against the engine over the in-memory store, with rollups
+/// allowed (aligned range functions read buckets) and with raw samples forced.
+/// </summary>
 public sealed class PromQlScriptTests
 {
     public static TheoryData<string> Scripts()
@@ -18,4 +21,9 @@ public sealed class PromQlScriptTests
     [MemberData(nameof(Scripts))]
     public Task Script_evaluates_as_Prometheus_does(string script) =>
         PromQlTestScript.RunAsync(Path.Combine(AppContext.BaseDirectory, "Query", "PromQl", "testdata", script));
+
+    [Theory]
+    [MemberData(nameof(Scripts))]
+    public Task Script_evaluates_as_Prometheus_does_from_raw_samples_only(string script) =>
+        PromQlTestScript.RunAsync(Path.Combine(AppContext.BaseDirectory, "Query", "PromQl", "testdata", script), useRollups: false);
 }

@@ -18,10 +18,11 @@ public static class PromQlTestScript
 {
     public const int OrgId = 1;
 
-    public static async Task RunAsync(string path)
+    /// <summary>Runs the script at <paramref name="path"/>; <paramref name="useRollups"/> false forces raw samples everywhere.</summary>
+    public static async Task RunAsync(string path, bool useRollups = true)
     {
         var store = new InMemoryMetricStore();
-        var engine = new PromQlEngine(store, Options.Create(new PromQlOptions()));
+        var engine = new PromQlEngine(store, Options.Create(new PromQlOptions { UseRollups = useRollups }));
         string[] lines = File.ReadAllLines(path);
         var failures = new List<string>();
         for (int i = 0; i < lines.Length; i++)

@@ -21,6 +21,13 @@ public sealed class PrometheusSideBySideTests
     private const long T0 = 1_700_000_000_000;
     private const int OrgId = 1;
 
+    // T0 is 800 s past a whole hour: these instants are aligned to 1 h and to 5 min, so aligned windows read rollups.
+    private const long HourAligned = T0 + 2_800_000;
+    private const long AlignedStart = T0 + 400_000;
+
+    private static readonly string[] RollupFunctions =
+        ["rate", "increase", "delta", "min_over_time", "max_over_time", "sum_over_time", "count_over_time", "avg_over_time", "last_over_time", "present_over_time"];
+
     private static int answersWithSeries;
 
     [Fact]
@@ -65,7 +72,7 @@ public sealed class PrometheusSideBySideTests
             int compared = 0;
             foreach (string query in Queries())
             {
-                foreach (long at in new long[] { T0 + 1_800_000, T0 + 3_599_000, T0 + 3_700_000, T0 + 1_234_567 })
+                foreach (long at in new long[] { T0 + 1_800_000, T0 + 3_599_000, T0 + 3_700_000, T0 + 1_234_567, HourAligned })
                 {
                     compared++;
                     string? problem = await CompareInstantAsync(http, engine, query, at);
@@ -75,11 +82,18 @@ public sealed class PrometheusSideBySideTests
                     }
                 }
 
-                compared++;
-                string? range = await CompareRangeAsync(http, engine, query, T0 + 600_000, T0 + 3_900_000, 97_000);
-                if (range is not null)
+                // 97 s steps never align (raw samples); 60 s and 300 s steps from a 5-minute-aligned start read rollups, so
+                // they are run for the queries with a range function the rollups answer (the others read raw either way).
+                bool rolls = RollupFunctions.Any(f => query.Contains(f + "(", StringComparison.Ordinal));
+                foreach (long step in rolls ? new long[] { 97_000, 60_000, 300_000 } : [97_000])
                 {
-                    mismatches.Add($"range {query}: {range}");
+                    compared++;
+                    long start = step == 97_000 ? T0 + 600_000 : AlignedStart;
+                    string? range = await CompareRangeAsync(http, engine, query, start, T0 + 3_900_000, step);
+                    if (range is not null)
+                    {
+                        mismatches.Add($"range {query} step {step / 1000}s: {range}");
+                    }
                 }
             }
 
@@ -168,7 +182,7 @@ public sealed class PrometheusSideBySideTests
 
     private static IEnumerable<string> Queries()
     {
-        string[] ranges = ["1m", "5m", "137s"];
+        string[] ranges = ["1m", "5m", "137s", "1h"];
         foreach (string r in ranges)
         {
             foreach (string f in new[] { "rate", "increase", "delta", "irate", "idelta", "resets", "changes", "deriv" })

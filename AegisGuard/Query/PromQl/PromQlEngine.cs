@@ -43,7 +43,7 @@ public sealed class PromQlEngine(IMetricStore store, IOptions<PromQlOptions> opt
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_options.Timeout);
-        var evaluator = new PromQlEvaluator(store, _options, orgId, startMs, endMs, timeout.Token);
+        var evaluator = new PromQlEvaluator(store, _options, orgId, startMs, endMs, stepMs, timeout.Token);
         try
         {
             await evaluator.LoadAsync(expr);
@@ -67,9 +67,9 @@ public sealed class PromQlEngine(IMetricStore store, IOptions<PromQlOptions> opt
         switch (value)
         {
             case double d:
-                return new PromQlResult { Type = PromQlResultType.Scalar, TimestampMs = timeMs, Scalar = d, SamplesRead = evaluator.SamplesRead };
+                return new PromQlResult { Type = PromQlResultType.Scalar, TimestampMs = timeMs, Scalar = d, SamplesRead = evaluator.SamplesRead, Reads = evaluator.Reads };
             case PromQlEvaluator.StringValue s:
-                return new PromQlResult { Type = PromQlResultType.Text, TimestampMs = timeMs, Text = s.Value, SamplesRead = evaluator.SamplesRead };
+                return new PromQlResult { Type = PromQlResultType.Text, TimestampMs = timeMs, Text = s.Value, SamplesRead = evaluator.SamplesRead, Reads = evaluator.Reads };
             case List<PromQlSample> vector:
             {
                 // Prometheus defines an order only for sort() and sort_desc(); anything else is answered in label order.
@@ -83,6 +83,7 @@ public sealed class PromQlEngine(IMetricStore store, IOptions<PromQlOptions> opt
                     TimestampMs = timeMs,
                     Vector = ordered.Select(s => s with { TimestampMs = timeMs }).ToList(),
                     SamplesRead = evaluator.SamplesRead,
+                    Reads = evaluator.Reads,
                 };
             }
 
@@ -90,7 +91,7 @@ public sealed class PromQlEngine(IMetricStore store, IOptions<PromQlOptions> opt
             {
                 var matrix = (List<PromQlSeries>)value;
                 matrix.Sort((a, b) => PromQlLabels.Compare(a.Labels, b.Labels));
-                return new PromQlResult { Type = PromQlResultType.Matrix, TimestampMs = timeMs, Matrix = matrix, SamplesRead = evaluator.SamplesRead };
+                return new PromQlResult { Type = PromQlResultType.Matrix, TimestampMs = timeMs, Matrix = matrix, SamplesRead = evaluator.SamplesRead, Reads = evaluator.Reads };
             }
         }
     }
@@ -119,6 +120,6 @@ public sealed class PromQlEngine(IMetricStore store, IOptions<PromQlOptions> opt
 
         var matrix = series.Values.Select(e => new PromQlSeries(e.Labels, [.. e.T], [.. e.V])).ToList();
         matrix.Sort((a, b) => PromQlLabels.Compare(a.Labels, b.Labels));
-        return new PromQlResult { Type = PromQlResultType.Matrix, TimestampMs = startMs, Matrix = matrix, SamplesRead = evaluator.SamplesRead };
+        return new PromQlResult { Type = PromQlResultType.Matrix, TimestampMs = startMs, Matrix = matrix, SamplesRead = evaluator.SamplesRead, Reads = evaluator.Reads };
     }
 }

@@ -142,6 +142,11 @@ internal sealed partial class PromQlEvaluator
     {
         string name = c.Function.Name;
         var arg = PromQlParser.Unwrap(c.Args[matrixArg]);
+        if (arg is MatrixSelector rolled && _rollups.TryGetValue(rolled.Vector, out var rollups))
+        {
+            return CallFromRollups(name, rolled, rollups, ts);
+        }
+
         var windows = arg switch
         {
             MatrixSelector m => Window(m, ts),
@@ -165,39 +170,42 @@ internal sealed partial class PromQlEvaluator
         var output = new List<PromQlSample>(windows.Count);
         foreach (var w in windows)
         {
-            double? value = name switch
+            if (OverTime(name, w, rangeStart, rangeEnd, rangeMs, ts, scalar) is { } v)
             {
-                "rate" => ExtrapolatedRate(w, rangeStart, rangeEnd, rangeMs, isCounter: true, isRate: true),
-                "increase" => ExtrapolatedRate(w, rangeStart, rangeEnd, rangeMs, isCounter: true, isRate: false),
-                "delta" => ExtrapolatedRate(w, rangeStart, rangeEnd, rangeMs, isCounter: false, isRate: false),
-                "irate" => InstantValue(w, isRate: true),
-                "idelta" => InstantValue(w, isRate: false),
-                "deriv" => w.Values.Length < 2 ? null : LinearRegression(w, w.TimestampsMs[0]).Slope,
-                "predict_linear" => w.Values.Length < 2 ? null : PredictLinear(w, ts, scalar),
-                "resets" => Resets(w),
-                "changes" => Changes(w),
-                "avg_over_time" => AvgOverTime(w.Values),
-                "min_over_time" => MinMax(w.Values, max: false),
-                "max_over_time" => MinMax(w.Values, max: true),
-                "sum_over_time" => SumOverTime(w.Values),
-                "count_over_time" => w.Values.Length,
-                "last_over_time" => w.Values[^1],
-                "present_over_time" => 1,
-                "quantile_over_time" => Quantile(scalar, [.. w.Values]),
-                "stddev_over_time" => Math.Sqrt(VarianceOverTime(w.Values)),
-                "stdvar_over_time" => VarianceOverTime(w.Values),
-                _ => throw new PromQlExecutionException($"function \"{name}\" is not implemented"),
-            };
-            if (value is { } v)
-            {
-                // last_over_time acts like an offset, so Prometheus keeps the metric name for it alone.
-                output.Add(new PromQlSample(name == "last_over_time" ? w.Labels : PromQlLabels.DropName(w.Labels), v, ts));
+                output.Add(new PromQlSample(KeptLabels(name, w.Labels), v, ts));
             }
         }
 
         CheckDuplicates(output);
         return output;
     }
+
+    // last_over_time acts like an offset, so Prometheus keeps the metric name for it alone.
+    private static MetricLabel[] KeptLabels(string function, MetricLabel[] labels) => function == "last_over_time" ? labels : PromQlLabels.DropName(labels);
+
+    private static double? OverTime(string name, PromQlSeries w, long rangeStart, long rangeEnd, long rangeMs, long ts, double scalar) => name switch
+    {
+        "rate" => ExtrapolatedRate(w, rangeStart, rangeEnd, rangeMs, isCounter: true, isRate: true),
+        "increase" => ExtrapolatedRate(w, rangeStart, rangeEnd, rangeMs, isCounter: true, isRate: false),
+        "delta" => ExtrapolatedRate(w, rangeStart, rangeEnd, rangeMs, isCounter: false, isRate: false),
+        "irate" => InstantValue(w, isRate: true),
+        "idelta" => InstantValue(w, isRate: false),
+        "deriv" => w.Values.Length < 2 ? null : LinearRegression(w, w.TimestampsMs[0]).Slope,
+        "predict_linear" => w.Values.Length < 2 ? null : PredictLinear(w, ts, scalar),
+        "resets" => Resets(w),
+        "changes" => Changes(w),
+        "avg_over_time" => AvgOverTime(w.Values),
+        "min_over_time" => MinMax(w.Values, max: false),
+        "max_over_time" => MinMax(w.Values, max: true),
+        "sum_over_time" => SumOverTime(w.Values),
+        "count_over_time" => w.Values.Length,
+        "last_over_time" => w.Values[^1],
+        "present_over_time" => 1,
+        "quantile_over_time" => Quantile(scalar, [.. w.Values]),
+        "stddev_over_time" => Math.Sqrt(VarianceOverTime(w.Values)),
+        "stdvar_over_time" => VarianceOverTime(w.Values),
+        _ => throw new PromQlExecutionException($"function \"{name}\" is not implemented"),
+    };
 
     private static double PredictLinear(PromQlSeries w, long ts, double duration)
     {
@@ -229,13 +237,22 @@ internal sealed partial class PromQlEvaluator
             }
         }
 
-        double durationToStart = (t[0] - rangeStart) / 1000.0;
-        double durationToEnd = (rangeEnd - t[^1]) / 1000.0;
-        double sampledInterval = (t[^1] - t[0]) / 1000.0;
-        double averageDurationBetweenSamples = sampledInterval / (v.Length - 1);
-        if (isCounter && result > 0 && v[0] >= 0)
+        return Extrapolate(result, t[0], v[0], t[^1], v.Length, rangeStart, rangeEnd, rangeMs, isCounter, isRate);
+    }
+
+    /// <summary>
+    /// The extrapolation of Prometheus' extrapolatedRate, given the window's raw change (<paramref name="result"/>, with
+    /// counter corrections) and its first and last sample: shared by raw windows and rollup buckets so both agree.
+    /// </summary>
+    internal static double Extrapolate(double result, long firstMs, double firstValue, long lastMs, long count, long rangeStart, long rangeEnd, long rangeMs, bool isCounter, bool isRate)
+    {
+        double durationToStart = (firstMs - rangeStart) / 1000.0;
+        double durationToEnd = (rangeEnd - lastMs) / 1000.0;
+        double sampledInterval = (lastMs - firstMs) / 1000.0;
+        double averageDurationBetweenSamples = sampledInterval / (count - 1);
+        if (isCounter && result > 0 && firstValue >= 0)
         {
-            double durationToZero = sampledInterval * (v[0] / result);
+            double durationToZero = sampledInterval * (firstValue / result);
             if (durationToZero < durationToStart)
             {
                 durationToStart = durationToZero;

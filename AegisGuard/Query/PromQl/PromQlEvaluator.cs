@@ -18,14 +18,16 @@ internal sealed partial class PromQlEvaluator
     private readonly int _orgId;
     private readonly long _startMs;
     private readonly long _endMs;
+    private readonly long _stepMs;
     private readonly long _lookbackMs;
     private readonly CancellationToken _cancellation;
     private readonly Dictionary<VectorSelector, (long From, long To)> _needs = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<VectorSelector, StoredSeries[]> _data = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<SubqueryExpr, Dictionary<long, object>> _subqueryMemo = new(ReferenceEqualityComparer.Instance);
 
-    public PromQlEvaluator(IMetricStore store, PromQlOptions options, int orgId, long startMs, long endMs, CancellationToken cancellation)
+    public PromQlEvaluator(IMetricStore store, PromQlOptions options, int orgId, long startMs, long endMs, long stepMs, CancellationToken cancellation)
     {
+        _stepMs = stepMs;
         _store = store;
         _options = options;
         _orgId = orgId;
@@ -46,7 +48,8 @@ internal sealed partial class PromQlEvaluator
     /// <summary>Reads, for every selector of the query, the samples all evaluation steps in [start, end] need.</summary>
     public async Task LoadAsync(PromQlExpr root)
     {
-        Walk(root, _startMs, _endMs);
+        Walk(root, _startMs, _endMs, new PromQlEvaluationTimes(_startMs, _stepMs));
+        await LoadRollupsAsync();
         foreach (var (selector, (from, to)) in _needs)
         {
             _cancellation.ThrowIfCancellationRequested();
@@ -74,6 +77,7 @@ internal sealed partial class PromQlEvaluator
 
             Array.Sort(stored, (a, b) => PromQlLabels.Compare(a.Labels, b.Labels));
             _data[selector] = stored;
+            Reported(selector).RawSeries = stored.Length;
         }
     }
 
@@ -100,7 +104,7 @@ internal sealed partial class PromQlEvaluator
         _needs[selector] = _needs.TryGetValue(selector, out var had) ? (Math.Min(had.From, from), Math.Max(had.To, to)) : (from, to);
     }
 
-    private void Walk(PromQlExpr expr, long from, long to)
+    private void Walk(PromQlExpr expr, long from, long to, PromQlEvaluationTimes times)
     {
         switch (expr)
         {
@@ -108,6 +112,7 @@ internal sealed partial class PromQlEvaluator
             {
                 var (a, b) = Reference(vs.At, vs.OffsetMs, from, to);
                 Need(vs, a - _lookbackMs, b);
+                Report(vs, null, null);
                 break;
             }
 
@@ -115,38 +120,43 @@ internal sealed partial class PromQlEvaluator
             {
                 var (a, b) = Reference(m.Vector.At, m.Vector.OffsetMs, from, to);
                 Need(m.Vector, a - m.RangeMs, b);
+                Report(m.Vector, m.RangeMs, null);
                 break;
             }
 
             case SubqueryExpr s:
             {
                 var (a, b) = Reference(s.At, s.OffsetMs, from, to);
-                Walk(s.Expr, a - s.RangeMs, b);
+                // Inner steps are absolute multiples of the subquery's step, whatever the outer times are.
+                long step = s.StepMs > 0 ? s.StepMs : (long)_options.DefaultSubqueryStep.TotalMilliseconds;
+                Walk(s.Expr, a - s.RangeMs, b, new PromQlEvaluationTimes(0, step));
                 break;
             }
 
             case ParenExpr p:
-                Walk(p.Expr, from, to);
+                Walk(p.Expr, from, to, times);
                 break;
             case UnaryExpr u:
-                Walk(u.Expr, from, to);
+                Walk(u.Expr, from, to, times);
                 break;
             case BinaryExpr b:
-                Walk(b.Lhs, from, to);
-                Walk(b.Rhs, from, to);
+                Walk(b.Lhs, from, to, times);
+                Walk(b.Rhs, from, to, times);
                 break;
             case AggregateExpr g:
-                Walk(g.Expr, from, to);
+                Walk(g.Expr, from, to, times);
                 if (g.Param is not null)
                 {
-                    Walk(g.Param, from, to);
+                    Walk(g.Param, from, to, times);
                 }
 
+                break;
+            case CallExpr c when PlanRollup(c, from, to, times):
                 break;
             case CallExpr c:
                 foreach (var arg in c.Args)
                 {
-                    Walk(arg, from, to);
+                    Walk(arg, from, to, times);
                 }
 
                 break;

@@ -19,4 +19,10 @@ public sealed class PromQlOptions
 
     /// <summary>Step of subqueries written without one (Prometheus: the global evaluation interval, 1 minute).</summary>
     public TimeSpan DefaultSubqueryStep { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// Whether range functions the rollups can answer read 1 m / 5 m / 1 h buckets instead of raw samples when the window
+    /// and every evaluation time are aligned to a resolution (see docs/promql.md); false forces raw samples everywhere.
+    /// </summary>
+    public bool UseRollups { get; set; } = true;
 }

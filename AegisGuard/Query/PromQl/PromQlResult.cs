@@ -20,4 +20,7 @@ public sealed record PromQlResult
 
     /// <summary>Samples read from storage to answer (raw samples plus rollup buckets).</summary>
     public long SamplesRead { get; init; }
+
+    /// <summary>How each selector of the query was read (raw samples or rollups at which resolution), in query order.</summary>
+    public IReadOnlyList<PromQlSelectorRead> Reads { get; init; } = [];
 }
