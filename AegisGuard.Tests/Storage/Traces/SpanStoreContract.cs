@@ -257,4 +257,26 @@ public abstract class SpanStoreContract : IDisposable
         var db = await Store.RedAsync(Range("db") with { From = T0, To = T0.AddSeconds(1) }, TimeSpan.FromSeconds(1), CancellationToken.None);
         Assert.Equal((1L, 1L), (db.Points[0].Requests, db.Points[0].Errors));
     }
+    [Fact]
+    public async Task A_spans_events_links_and_resource_come_back_with_the_trace_and_spans_without_them_have_none()
+    {
+        const string events = """[{"time":"2026-11-20T10:00:00.0050000Z","name":"cache miss","attributes":{"key":"cart:7"}}]""";
+        const string links = """[{"trace_id":"bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb","span_id":"b000000000000001","attributes":{"kind":"follows"}}]""";
+        const string resource = """{"service.version":"1.4.2","host.name":"web-1"}""";
+        var plain = Span(TraceA, "a000000000000002", "a000000000000001", "cart", "AddItem", "server", T0.AddMilliseconds(10), 30);
+        await WriteAsync(Org,
+        [
+            new SpanRecord
+            {
+                TraceId = TraceA, SpanId = "a000000000000001", Service = "api", Name = "GET /checkout", Kind = "server", Start = T0, End = T0.AddMilliseconds(100),
+                DurationMicros = 100_000, Status = "ok", AttributesJson = "{}", EventsJson = events, LinksJson = links, ResourceJson = resource,
+            },
+            plain,
+        ]);
+
+        var trace = await Store.GetTraceAsync(Org, TraceA, 100, CancellationToken.None);
+
+        Assert.Equal((events, links, resource), (trace!.Spans[0].EventsJson, trace.Spans[0].LinksJson, trace.Spans[0].ResourceJson));
+        Assert.Equal(((string?)null, (string?)null, (string?)null), (trace.Spans[1].EventsJson, trace.Spans[1].LinksJson, trace.Spans[1].ResourceJson));
+    }
 }
