@@ -255,6 +255,39 @@ public sealed class TracesPageTests(BrowserFixture browser) : IAsyncLifetime
     });
 
     [Fact]
+    public Task A_64_bit_trace_id_opens_its_trace_from_a_log_line_and_lists_log_lines_of_both_forms() => Session.RunAsync(async page =>
+    {
+        const string shortId = "a3ce929d0e0e4736";
+        const string widened = "0000000000000000" + shortId;
+        await Data.SendSpansAsync([Data.Span(shortId, "e000000000000001", null, "legacy", "GET /zipkin", "server", 0, 50, "ok", null)]);
+        object[] lines =
+        [
+            new { timestamp = TracesBrowserSupport.Iso(Data.CheckoutStart.AddMilliseconds(10)), service = "legacy", level = "info", message = "logged with 16 digits", trace_id = shortId },
+            new { timestamp = TracesBrowserSupport.Iso(Data.CheckoutStart.AddMilliseconds(20)), service = "legacy", level = "info", message = "logged with 32 digits", trace_id = widened },
+        ];
+        using (var response = await Data.Client.PostAsync("/v1/logs", Some.LogBatch(lines)))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.Accepted, response.StatusCode);
+        }
+
+        await Data.WaitForTraceAsync(shortId, 1);
+
+        // Log → trace: the Logs page links a line to /traces/{its trace_id}, here the 16-digit form.
+        await Session.GotoAsync($"/logs?query={Uri.EscapeDataString($"{{trace_id=\"{shortId}\"}}")}&range=1h");
+        var line = page.Locator("#logs-list .log-row").Filter(new() { HasText = "logged with 16 digits" });
+        await line.Locator(".log-summary").ClickAsync();
+        await line.Locator(".log-detail a.log-trace-link").ClickAsync();
+        await Expect(Rows).ToHaveCountAsync(1);
+        await Expect(page.Locator("#trace-view")).ToHaveAttributeAsync("data-state", "loaded");
+
+        // Trace → logs: both forms of the id are this trace's lines.
+        await Expect(page.Locator("#trace-log-list .trace-log-message")).ToHaveTextAsync(["logged with 16 digits", "logged with 32 digits"]);
+        await page.Locator("#trace-logs-link").ClickAsync();
+        await Expect(page.Locator("#logs-query")).ToHaveValueAsync($"{{trace_id=~\"{widened}|{shortId}\"}}");
+        Session.AssertNoProblems();
+    });
+
+    [Fact]
     public Task The_logs_of_the_trace_are_listed_beneath_the_waterfall_with_a_link_to_the_Logs_page() => Session.RunAsync(async page =>
     {
         await SendCheckoutAsync();
