@@ -138,4 +138,19 @@ public sealed class SpanDetailApiTests : IClassFixture<SpanDetailApiTests.Detail
             b => b.GetProperty("logs").GetArrayLength() == 2, what: "both log lines");
         Assert.Equal(["long form", "short form"], logs.GetProperty("logs").EnumerateArray().Select(l => l.GetProperty("message").GetString()).Order(StringComparer.Ordinal));
     }
+
+    [Fact]
+    public async Task The_openapi_document_describes_span_events_links_and_resource()
+    {
+        using var http = data.Factory.CreateClient();
+        using var document = JsonDocument.Parse(await http.GetStringAsync("/openapi/v1.json"));
+
+        var schemas = document.RootElement.GetProperty("components").GetProperty("schemas");
+        var span = schemas.GetProperty("SpanDoc").GetProperty("properties");
+        Assert.Contains("at most 128", span.GetProperty("events").GetProperty("description").GetString(), StringComparison.Ordinal);
+        Assert.True(span.TryGetProperty("links", out _));
+        Assert.True(span.TryGetProperty("resource", out _));
+        Assert.True(schemas.GetProperty("SpanEventDoc").GetProperty("properties").TryGetProperty("time", out _));
+        Assert.True(schemas.GetProperty("SpanLinkDoc").GetProperty("properties").TryGetProperty("trace_id", out _));
+    }
 }
