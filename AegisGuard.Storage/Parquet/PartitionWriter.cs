@@ -193,7 +193,8 @@ internal sealed class PartitionWriter : IDisposable
         string name = string.Create(CultureInfo.InvariantCulture, $"c{first:D14}-{next:D14}.parquet");
         string relative = $"{key.RelativeFolder}/{name}";
         string list = string.Join(", ", inputs.Select(f => SqlLiteral(Path.Combine(telemetryRoot, f.Path))));
-        long bytes = CopyToParquet($"SELECT * FROM read_parquet([{list}]) ORDER BY {schema.SortKey}", relative);
+        // By name: inputs written before a table gained columns (spans' events, links, resource) lack them.
+        long bytes = CopyToParquet($"SELECT * FROM read_parquet([{list}], union_by_name = true) ORDER BY {schema.SortKey}", relative);
         return new ManifestFile
         {
             Path = relative,

@@ -38,4 +38,16 @@ public sealed class SpanRecord : TelemetryRow
 
     /// <summary>Attributes as a JSON object text (scrubbed).</summary>
     public required string AttributesJson { get; set; }
+
+    /// <summary>
+    /// Span events as a JSON array text (<c>[{"time","name","attributes"}]</c>, times RFC 3339 UTC with 7 fraction
+    /// digits, names and attributes scrubbed), or null when the span has none.
+    /// </summary>
+    public string? EventsJson { get; init; }
+
+    /// <summary>Span links as a JSON array text (<c>[{"trace_id","span_id","attributes"}]</c>, scrubbed), or null when none.</summary>
+    public string? LinksJson { get; init; }
+
+    /// <summary>Resource attributes as a JSON object text (scrubbed), or null when none were sent.</summary>
+    public string? ResourceJson { get; init; }
 }

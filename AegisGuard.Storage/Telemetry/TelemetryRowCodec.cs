@@ -15,9 +15,16 @@ namespace AegisGuard.Storage.Telemetry;
 /// 0 meaning null); optional numbers carry a presence byte. <see cref="TelemetryRow.SourceAddress"/> is not stored: it
 /// is the record's own address, known only after the append, and given back by <see cref="Read"/>.
 /// A format change needs a new record version (see the ingest envelope), never an edit of this one.
+/// <para>Span rows have a layout version of their own, so that spans could gain fields without a new envelope version:
+/// layout 1 (the first release) starts with the row count; layout 2 starts with <see cref="SpanLayout2Tag"/> (a value
+/// no row count can take), then the count, and each row carries events, links and resource (optional texts) after
+/// its attributes. Both are read; layout 2 is written.</para>
 /// </remarks>
 public static class TelemetryRowCodec
 {
+    /// <summary>Leads a span row list in layout 2; written as a row count of -2, which layout 1 never holds.</summary>
+    private const int SpanLayout2Tag = -2;
+
     /// <summary>Appends <paramref name="rows"/> (all of <paramref name="signal"/>'s row type) to <paramref name="output"/>.</summary>
     /// <exception cref="ArgumentException">A row is not of the signal's row type.</exception>
     public static void Write(IBufferWriter<byte> output, Signal signal, IReadOnlyList<TelemetryRow> rows)
@@ -25,6 +32,11 @@ public static class TelemetryRowCodec
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(rows);
         var writer = new RowWriter(output);
+        if (signal == Signal.Traces)
+        {
+            writer.Int(SpanLayout2Tag);
+        }
+
         writer.Int(rows.Count);
         foreach (var row in rows)
         {
@@ -47,6 +59,13 @@ public static class TelemetryRowCodec
     {
         var reader = new RowReader(data);
         int count = reader.Int();
+        int spanLayout = 1;
+        if (signal == Signal.Traces && count == SpanLayout2Tag)
+        {
+            spanLayout = 2;
+            count = reader.Int();
+        }
+
         if (count < 0 || count > data.Length)
         {
             throw new InvalidDataException($"the record claims {count} rows in {data.Length} bytes");
@@ -59,7 +78,7 @@ public static class TelemetryRowCodec
             {
                 Signal.Logs => ReadLog(ref reader, sourceAddress),
                 Signal.Metrics => ReadMetric(ref reader, sourceAddress),
-                Signal.Traces => ReadSpan(ref reader, sourceAddress),
+                Signal.Traces => ReadSpan(ref reader, sourceAddress, spanLayout),
                 Signal.Rum => ReadRum(ref reader, sourceAddress),
                 _ => throw new InvalidDataException($"unknown signal {(int)signal}"),
             });
@@ -186,9 +205,12 @@ public static class TelemetryRowCodec
         w.Text(r.Status);
         w.OptionalText(r.StatusMessage);
         w.Text(r.AttributesJson);
+        w.OptionalText(r.EventsJson);
+        w.OptionalText(r.LinksJson);
+        w.OptionalText(r.ResourceJson);
     }
 
-    private static SpanRecord ReadSpan(ref RowReader r, long address) => new()
+    private static SpanRecord ReadSpan(ref RowReader r, long address, int layout) => new()
     {
         SourceAddress = address,
         SourceIndex = r.Int(),
@@ -204,6 +226,9 @@ public static class TelemetryRowCodec
         Status = r.Text(),
         StatusMessage = r.OptionalText(),
         AttributesJson = r.Text(),
+        EventsJson = layout >= 2 ? r.OptionalText() : null,
+        LinksJson = layout >= 2 ? r.OptionalText() : null,
+        ResourceJson = layout >= 2 ? r.OptionalText() : null,
     };
 
     private static void WriteRum(ref RowWriter w, RumEvent r)

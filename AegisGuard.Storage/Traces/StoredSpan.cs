@@ -39,6 +39,15 @@ public sealed record StoredSpan
     /// <summary>Attributes as JSON object text.</summary>
     public required string AttributesJson { get; init; }
 
+    /// <summary>Span events as JSON array text (<c>[{"time","name","attributes"}]</c>), null when none (or stored before spans had them).</summary>
+    public string? EventsJson { get; init; }
+
+    /// <summary>Span links as JSON array text (<c>[{"trace_id","span_id","attributes"}]</c>), null when none.</summary>
+    public string? LinksJson { get; init; }
+
+    /// <summary>Resource attributes as JSON object text, null when none.</summary>
+    public string? ResourceJson { get; init; }
+
     /// <summary>Ingest log address of the batch the span came in (orders copies of one span id).</summary>
     public required long SourceAddress { get; init; }
 

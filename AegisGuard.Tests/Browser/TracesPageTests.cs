@@ -204,6 +204,90 @@ public sealed class TracesPageTests(BrowserFixture browser) : IAsyncLifetime
     });
 
     [Fact]
+    public Task The_span_panel_shows_events_links_and_resource_and_a_link_opens_the_linked_trace() => Session.RunAsync(async page =>
+    {
+        const string traceId = "7c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f";
+        const string consumer = "c000000000000001";
+        const string ack = "c000000000000002";
+        await SendCheckoutAsync();
+        var span = Data.Span(traceId, consumer, null, "worker", "process order", "consumer", 500, 100, "ok", null);
+        span["events"] = new object[]
+        {
+            new { name = "message received", time = TracesBrowserSupport.Iso(Data.CheckoutStart.AddMilliseconds(510)), attributes = new Dictionary<string, object> { ["messaging.message.id"] = "m-7" } },
+        };
+        span["links"] = new object[]
+        {
+            new { trace_id = Checkout, span_id = TracesBrowserSupport.ApiServerSpan, attributes = new { relation = "follows_from" } },
+            new { trace_id = "ffffffffffffffffffffffffffffffff", span_id = "f000000000000001" },
+        };
+        span["resource"] = new Dictionary<string, object> { ["service.version"] = "2.0.1", ["host.name"] = "worker-3" };
+        await Data.SendSpansAsync([span, Data.Span(traceId, ack, consumer, "worker", "ack", "internal", 590, 5, "ok", null)]);
+        await Data.WaitForTraceAsync(traceId, 2);
+
+        await Session.GotoAsync($"/traces/{traceId}");
+        await Row(consumer).Locator(".wf-op").ClickAsync();
+        var panel = page.Locator("#span-panel");
+        await Expect(panel).ToHaveAttributeAsync("data-span-id", consumer);
+        var received = panel.Locator("[data-section='events'] .span-event[data-name='message received']");
+        await Expect(received.Locator(".span-event-time")).ToHaveTextAsync("+10ms");
+        await Expect(received.Locator("tr[data-key='messaging.message.id'] td")).ToHaveTextAsync("m-7");
+        await Expect(panel.Locator("[data-section='resource'] tr[data-key='service.version'] td")).ToHaveTextAsync("2.0.1");
+        await Expect(panel.Locator("[data-section='resource'] tr[data-key='host.name'] td")).ToHaveTextAsync("worker-3");
+        var links = panel.Locator("[data-section='links'] .span-link");
+        await Expect(links).ToHaveCountAsync(2);
+        await Expect(links.Nth(0).Locator("tr[data-key='relation'] td")).ToHaveTextAsync("follows_from");
+        await Expect(links.Nth(1).Locator("a")).ToHaveCountAsync(0); // a trace this org does not store is not a link
+        await Expect(links.Nth(1)).ToContainTextAsync("trace not stored here");
+
+        // A span without details says so in each section.
+        await Row(ack).Locator(".wf-op").ClickAsync();
+        await Expect(panel).ToHaveAttributeAsync("data-span-id", ack);
+        await Expect(panel.Locator("[data-section='events'] .span-none")).ToHaveTextAsync("none");
+        await Expect(panel.Locator("[data-section='links'] .span-none")).ToHaveTextAsync("none");
+        await Expect(panel.Locator("[data-section='resource'] .span-none")).ToHaveTextAsync("none");
+
+        // The stored link opens the linked trace at the linked span.
+        await Row(consumer).Locator(".wf-op").ClickAsync();
+        await links.Nth(0).Locator("a").ClickAsync();
+        await Expect(page.Locator("#span-panel")).ToHaveAttributeAsync("data-span-id", TracesBrowserSupport.ApiServerSpan);
+        Assert.EndsWith($"/traces/{Checkout}?span={TracesBrowserSupport.ApiServerSpan}", page.Url, StringComparison.Ordinal);
+        Session.AssertNoProblems();
+    });
+
+    [Fact]
+    public Task A_64_bit_trace_id_opens_its_trace_from_a_log_line_and_lists_log_lines_of_both_forms() => Session.RunAsync(async page =>
+    {
+        const string shortId = "a3ce929d0e0e4736";
+        const string widened = "0000000000000000" + shortId;
+        await Data.SendSpansAsync([Data.Span(shortId, "e000000000000001", null, "legacy", "GET /zipkin", "server", 0, 50, "ok", null)]);
+        object[] lines =
+        [
+            new { timestamp = TracesBrowserSupport.Iso(Data.CheckoutStart.AddMilliseconds(10)), service = "legacy", level = "info", message = "logged with 16 digits", trace_id = shortId },
+            new { timestamp = TracesBrowserSupport.Iso(Data.CheckoutStart.AddMilliseconds(20)), service = "legacy", level = "info", message = "logged with 32 digits", trace_id = widened },
+        ];
+        using (var response = await Data.Client.PostAsync("/v1/logs", Some.LogBatch(lines)))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.Accepted, response.StatusCode);
+        }
+
+        await Data.WaitForTraceAsync(shortId, 1);
+
+        // Log → trace: the Logs page links a line to /traces/{its trace_id}, here the 16-digit form.
+        await Session.GotoAsync($"/logs?query={Uri.EscapeDataString($"{{trace_id=\"{shortId}\"}}")}&range=1h");
+        var line = page.Locator("#logs-list .log-row").Filter(new() { HasText = "logged with 16 digits" });
+        await line.Locator(".log-summary").ClickAsync();
+        await line.Locator(".log-detail a.log-trace-link").ClickAsync();
+        await Expect(Rows).ToHaveCountAsync(1);
+        await Expect(page.Locator("#trace-view")).ToHaveAttributeAsync("data-state", "loaded");
+
+        // Trace → logs: both forms of the id are this trace's lines.
+        await Expect(page.Locator("#trace-log-list .trace-log-message")).ToHaveTextAsync(["logged with 16 digits", "logged with 32 digits"]);
+        await page.Locator("#trace-logs-link").ClickAsync();
+        await Expect(page.Locator("#logs-query")).ToHaveValueAsync($"{{trace_id=~\"{widened}|{shortId}\"}}");
+        Session.AssertNoProblems();
+    });
+
+    [Fact]
     public Task The_logs_of_the_trace_are_listed_beneath_the_waterfall_with_a_link_to_the_Logs_page() => Session.RunAsync(async page =>
     {
         await SendCheckoutAsync();

@@ -5,7 +5,11 @@ using DuckDB.NET.Data;
 namespace AegisGuard.Storage.Parquet.Traces;
 
 /// <summary>Span aggregates: services and operations, the service map, duration distributions and RED series.</summary>
-/// <remarks>Aggregates count every stored copy of a span sent twice; only the trace view and the summaries drop copies.</remarks>
+/// <remarks>
+/// A span sent more than once (same trace id and span id) counts once, as in the trace view and the summaries: among
+/// the stored copies that start in the range (and match the service and operation asked for) the first received is
+/// used. Copies are told apart inside the files of the range only, as every other figure here is.
+/// </remarks>
 public sealed partial class ParquetSpanStore
 {
     private const string Quantiles = "quantile_cont(duration_us, 0.5), quantile_cont(duration_us, 0.95), quantile_cont(duration_us, 0.99)";
@@ -213,6 +217,7 @@ public sealed partial class ParquetSpanStore
                 SELECT trace_id, span_id, parent_span_id, service, name, status, duration_us, start_ts, {SpanRows.IsEntry} AS entry
                 FROM read_parquet($files) WHERE org_id = $org AND start_ts >= $from AND start_ts < $to
                 {(request.Service is null ? string.Empty : "AND service = $service")} {(request.Operation is null ? string.Empty : "AND name = $operation")}
+                QUALIFY row_number() OVER (PARTITION BY trace_id, span_id ORDER BY source_address, source_index) = 1
                 """;
             command.Parameters.Add(new DuckDBParameter("files", paths));
             command.Parameters.Add(new DuckDBParameter("org", request.OrgId));

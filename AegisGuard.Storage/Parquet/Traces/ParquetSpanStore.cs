@@ -63,9 +63,10 @@ public sealed partial class ParquetSpanStore : ISpanStore
 
         var (spans, warnings) = await ReadAsync(files.Values.ToList(), [], (connection, paths, ct) =>
         {
+            var (columns, source) = SpanRows.DetailSelect(connection, paths);
             using var command = connection.CreateCommand();
             command.CommandText = $"""
-                SELECT {SpanRows.Columns} FROM read_parquet($files)
+                SELECT {columns} FROM {source}
                 WHERE org_id = $org AND (trace_id = $lower OR trace_id = $upper)
                 ORDER BY start_ts, source_address, source_index LIMIT $limit
                 """;

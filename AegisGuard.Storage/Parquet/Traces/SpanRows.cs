@@ -8,7 +8,13 @@ namespace AegisGuard.Storage.Parquet.Traces;
 internal static class SpanRows
 {
     public const string Columns =
-        "trace_id, span_id, parent_span_id, service, name, kind, start_ts, end_ts, duration_us, status, status_message, attributes, source_address, source_index";
+        "trace_id, span_id, parent_span_id, service, name, kind, start_ts, end_ts, duration_us, status, status_message, attributes, source_address, source_index, " +
+        "events, links, resource";
+
+    /// <summary><see cref="Columns"/> for files that all predate the events, links and resource columns.</summary>
+    public const string ColumnsBeforeDetail =
+        "trace_id, span_id, parent_span_id, service, name, kind, start_ts, end_ts, duration_us, status, status_message, attributes, source_address, source_index, " +
+        "NULL::VARCHAR, NULL::VARCHAR, NULL::VARCHAR";
 
     /// <summary>The same columns without the attributes text, for readers that do not show them.</summary>
     public const string ColumnsWithoutAttributes =
@@ -33,7 +39,27 @@ internal static class SpanRows
         AttributesJson = reader.GetString(11),
         SourceAddress = reader.GetInt64(12),
         SourceIndex = reader.GetInt32(13),
+        EventsJson = reader.FieldCount > 14 && !reader.IsDBNull(14) ? reader.GetString(14) : null,
+        LinksJson = reader.FieldCount > 15 && !reader.IsDBNull(15) ? reader.GetString(15) : null,
+        ResourceJson = reader.FieldCount > 16 && !reader.IsDBNull(16) ? reader.GetString(16) : null,
     };
+
+    /// <summary>
+    /// The column list and the <c>read_parquet</c> call that read <see cref="Columns"/> from <c>$files</c>, which may
+    /// include files written before the detail columns existed: when every file has them, a plain read; when some do,
+    /// a read by column name (the old rows get NULL); when none does, NULLs in their place (a by-name read cannot invent
+    /// a column no file has). Asks the files' footers once.
+    /// </summary>
+    public static (string Columns, string Source) DetailSelect(DuckDBConnection connection, List<string> paths)
+    {
+        using var probe = connection.CreateCommand();
+        probe.CommandText = "SELECT count(DISTINCT file_name) FROM parquet_schema($files) WHERE name = 'events'";
+        probe.Parameters.Add(new DuckDBParameter("files", paths));
+        long withDetail = Convert.ToInt64(probe.ExecuteScalar(), CultureInfo.InvariantCulture);
+        return withDetail == 0 ? (ColumnsBeforeDetail, "read_parquet($files)")
+            : withDetail >= paths.Distinct(StringComparer.Ordinal).Count() ? (Columns, "read_parquet($files)")
+            : (Columns, "read_parquet($files, union_by_name = true)");
+    }
 
     /// <summary>Warnings naming the damaged files a read left out.</summary>
     public static IReadOnlyList<string> Warnings(IEnumerable<DamagedFile> damaged) => damaged

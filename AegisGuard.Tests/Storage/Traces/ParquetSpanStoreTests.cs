@@ -56,6 +56,9 @@ public sealed class ParquetSpanStoreTests : SpanStoreContract
         Status = s.Status,
         StatusMessage = s.StatusMessage,
         AttributesJson = s.AttributesJson,
+        EventsJson = s.EventsJson,
+        LinksJson = s.LinksJson,
+        ResourceJson = s.ResourceJson,
         SourceAddress = address,
         SourceIndex = index,
     };

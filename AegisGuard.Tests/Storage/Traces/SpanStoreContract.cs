@@ -257,4 +257,58 @@ public abstract class SpanStoreContract : IDisposable
         var db = await Store.RedAsync(Range("db") with { From = T0, To = T0.AddSeconds(1) }, TimeSpan.FromSeconds(1), CancellationToken.None);
         Assert.Equal((1L, 1L), (db.Points[0].Requests, db.Points[0].Errors));
     }
+    [Fact]
+    public async Task A_spans_events_links_and_resource_come_back_with_the_trace_and_spans_without_them_have_none()
+    {
+        const string events = """[{"time":"2026-11-20T10:00:00.0050000Z","name":"cache miss","attributes":{"key":"cart:7"}}]""";
+        const string links = """[{"trace_id":"bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb","span_id":"b000000000000001","attributes":{"kind":"follows"}}]""";
+        const string resource = """{"service.version":"1.4.2","host.name":"web-1"}""";
+        var plain = Span(TraceA, "a000000000000002", "a000000000000001", "cart", "AddItem", "server", T0.AddMilliseconds(10), 30);
+        await WriteAsync(Org,
+        [
+            new SpanRecord
+            {
+                TraceId = TraceA, SpanId = "a000000000000001", Service = "api", Name = "GET /checkout", Kind = "server", Start = T0, End = T0.AddMilliseconds(100),
+                DurationMicros = 100_000, Status = "ok", AttributesJson = "{}", EventsJson = events, LinksJson = links, ResourceJson = resource,
+            },
+            plain,
+        ]);
+
+        var trace = await Store.GetTraceAsync(Org, TraceA, 100, CancellationToken.None);
+
+        Assert.Equal((events, links, resource), (trace!.Spans[0].EventsJson, trace.Spans[0].LinksJson, trace.Spans[0].ResourceJson));
+        Assert.Equal(((string?)null, (string?)null, (string?)null), (trace.Spans[1].EventsJson, trace.Spans[1].LinksJson, trace.Spans[1].ResourceJson));
+    }
+    [Fact]
+    public async Task Aggregates_count_a_span_sent_twice_once()
+    {
+        await WriteDataSetAsync();
+        // A retried export: trace A's api and db spans again, and trace B's root a third time, in later batches.
+        var again = new[]
+        {
+            Span(TraceA, "a000000000000001", null, "api", "GET /checkout", "server", T0, 100, attributes: """{"http.status_code":200}"""),
+            Span(TraceA, "a000000000000003", "a000000000000002", "db", "SELECT", "client", T0.AddMilliseconds(15), 20, "error", """{"db.system":"postgres"}"""),
+            Span(TraceB, "b000000000000001", null, "api", "GET /home", "server", T0.AddSeconds(1), 50),
+        };
+        await WriteAsync(Org, again);
+        await WriteAsync(Org, [again[2]]);
+
+        var stats = (await Store.StatsAsync(Range(), CancellationToken.None)).Groups;
+        var ops = (await Store.StatsAsync(Range("api"), CancellationToken.None)).Groups;
+        var edges = (await Store.EdgesAsync(Range(), CancellationToken.None)).Edges;
+        var edge = await Store.EdgeAsync(Range(), "cart", "db", 20, CancellationToken.None);
+        var api = await Store.DurationsAsync(Range("api"), 10, CancellationToken.None);
+        var red = await Store.RedAsync(Range("api") with { From = T0, To = T0.AddSeconds(3) }, TimeSpan.FromSeconds(1), CancellationToken.None);
+
+        // The same figures as without the copies (see the facts above).
+        Assert.Equal(["api", "cart", "db"], stats.Select(s => s.Name));
+        Assert.Equal((3L, 2L, 0.0, 75_000.0), (stats[0].SpanCount, stats[0].RequestCount, stats[0].ErrorRate, stats[0].P50Micros));
+        Assert.Equal((1L, 0L, 1.0), (stats[2].SpanCount, stats[2].RequestCount, stats[2].ErrorRate));
+        Assert.Equal([1L, 1L, 1L], ops.Select(o => o.SpanCount));
+        Assert.Equal([("api", "cart", 1L, 0L), ("cart", "db", 1L, 1L)], edges.Select(e => (e.Caller, e.Callee, e.CallCount, e.ErrorCount)));
+        Assert.Equal([new EdgeOperationStats("AddItem", "SELECT", 1, 1, 20_000)], edge.Operations);
+        Assert.Equal((3L, 50_000.0), (api.Count, api.Percentiles["p50"]));
+        Assert.Equal([1L, 1L, 0L], red.Points.Select(p => p.Requests));
+        Assert.Equal([0L, 0L, 0L], red.Points.Select(p => p.Errors));
+    }
 }

@@ -1,11 +1,15 @@
 using System.Text.Json;
 using AegisGuard.Storage.Telemetry;
+using AegisGuard.Storage.Traces;
 
 namespace AegisGuard.Ingest.Schema;
 
 /// <summary>
-/// <c>POST /v1/traces</c>: <c>{"spans":[{"trace_id","span_id","parent_span_id","service","name","kind","start","end"|"duration_ms","status","status_message","attributes"}]}</c>.
-/// Unknown fields become attributes.
+/// <c>POST /v1/traces</c>: <c>{"spans":[{"trace_id","span_id","parent_span_id","service","name","kind","start","end"|"duration_ms","status","status_message","attributes","events","links","resource"}]}</c>.
+/// Unknown fields become attributes. A 64-bit trace id (16 hex digits, Zipkin/B3) is stored widened to 32
+/// (<see cref="TraceIds.Canonical"/>). <c>events</c>, <c>links</c> and <c>resource</c> are read by
+/// <see cref="SpanDetailReader"/>; they are deliberately not among the fields the wire validator knows, so their bytes
+/// count toward the item's attribute limits like the attributes they carry.
 /// </summary>
 public sealed class SpanBatchDecoder : BatchDecoder<SpanRecord>
 {
@@ -36,6 +40,7 @@ public sealed class SpanBatchDecoder : BatchDecoder<SpanRecord>
     {
         string? traceId = null, spanId = null, parent = null, service = null, name = null, kind = null, status = null, statusMessage = null;
         DateTime? start = null, end = null;
+        string? events = null, links = null, resource = null, resourceService = null;
         double? durationMs = null;
         int errorsBefore = context.ErrorCount;
         foreach (var property in item.EnumerateObject())
@@ -91,7 +96,23 @@ public sealed class SpanBatchDecoder : BatchDecoder<SpanRecord>
                     attributes.AddObject(property, index, context);
                     break;
                 default:
-                    attributes.Add(property, index, context);
+                    if (property.NameEquals("events"u8))
+                    {
+                        events = Details.Events(property, index, context);
+                    }
+                    else if (property.NameEquals("links"u8))
+                    {
+                        links = Details.Links(property, index, context);
+                    }
+                    else if (property.NameEquals("resource"u8))
+                    {
+                        resource = Details.Resource(property, index, context, out resourceService);
+                    }
+                    else
+                    {
+                        attributes.Add(property, index, context);
+                    }
+
                     break;
             }
         }
@@ -140,10 +161,12 @@ public sealed class SpanBatchDecoder : BatchDecoder<SpanRecord>
 
         return new SpanRecord
         {
-            TraceId = context.ScrubIdentifier(traceId!),
+            TraceId = context.ScrubIdentifier(TraceIds.Canonical(traceId!)),
             SpanId = context.ScrubIdentifier(spanId!),
             ParentSpanId = context.ScrubIdentifier(parent),
-            Service = string.IsNullOrWhiteSpace(service) ? LogBatchDecoder.DefaultService : context.ScrubText(service),
+            Service = !string.IsNullOrWhiteSpace(service) ? context.ScrubText(service)
+                : !string.IsNullOrWhiteSpace(resourceService) && resourceService.Length <= 256 && !resourceService.Contains('\0', StringComparison.Ordinal) ? context.ScrubText(resourceService)
+                : LogBatchDecoder.DefaultService,
             Name = context.ScrubText(name!),
             Kind = kind ?? "internal",
             Start = start!.Value,
@@ -152,10 +175,19 @@ public sealed class SpanBatchDecoder : BatchDecoder<SpanRecord>
             Status = status ?? "unset",
             StatusMessage = context.ScrubText(statusMessage),
             AttributesJson = attributes.End(),
+            EventsJson = events,
+            LinksJson = links,
+            ResourceJson = resource,
             SourceAddress = context.SourceAddress,
             SourceIndex = index,
         };
     }
+
+    // One per thread: decoders are shared by concurrent requests, and a batch is decoded on one thread without awaits.
+    [ThreadStatic]
+    private static SpanDetailReader? details;
+
+    private static SpanDetailReader Details => details ??= new SpanDetailReader();
 
     private static void Require(string? value, string field, int index, DecodeContext context, int errorsBefore)
     {

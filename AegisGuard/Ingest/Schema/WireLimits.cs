@@ -38,6 +38,15 @@ public static class WireLimits
     /// <summary>Largest histogram <c>count</c> or bucket count: what the 64-bit integer column holds.</summary>
     public const long MaxHistogramCount = long.MaxValue;
 
+    /// <summary>
+    /// Most events one span may carry (OpenTelemetry's default span limit). Their bytes count toward
+    /// <see cref="MaxAttributeBytes"/> with the span's attributes, so the count bounds the rows of the panel, not the size.
+    /// </summary>
+    public const int MaxSpanEvents = 128;
+
+    /// <summary>Most links one span may carry (OpenTelemetry's default span limit); their bytes count as for events.</summary>
+    public const int MaxSpanLinks = 128;
+
     /// <summary>The rules above in words, for the OpenAPI description of every ingestion endpoint.</summary>
     public static readonly string Description =
         "The body must be UTF-8 JSON (Content-Type application/json or application/json; charset=utf-8; any other charset → 415), " +

@@ -97,7 +97,7 @@ public sealed record TracesBatch
 /// <summary>One span. Give <c>end</c> or <c>duration_ms</c>. Fields not listed are kept as attributes.</summary>
 public sealed record SpanDoc
 {
-    /// <summary>Trace id (required).</summary>
+    /// <summary>Trace id (required; letters, digits, - and _; 16 hex digits, as Zipkin/B3 send, are stored widened to 32 with leading zeros).</summary>
     [JsonPropertyName("trace_id")]
     public required string TraceId { get; init; }
 
@@ -137,6 +137,21 @@ public sealed record SpanDoc
 
     /// <summary>Free-form JSON object (strings up to 32 KiB; all attributes of the item up to 64 KiB; nesting up to 8 levels).</summary>
     public Dictionary<string, object>? Attributes { get; init; }
+
+    /// <summary>
+    /// Span events, at most 128, kept in the order sent. Their bytes count toward the span's 64 KiB of attributes. PII in
+    /// names and attributes is scrubbed as in span attributes.
+    /// </summary>
+    public IReadOnlyList<SpanEventDoc>? Events { get; init; }
+
+    /// <summary>Links to other spans (e.g. the batch a consumer span processes), at most 128; their bytes count as for events.</summary>
+    public IReadOnlyList<SpanLinkDoc>? Links { get; init; }
+
+    /// <summary>
+    /// Resource attributes of the process that emitted the span (service.version, host.name, deployment.environment…),
+    /// scrubbed and limited like attributes. A span without service takes the resource's service.name.
+    /// </summary>
+    public Dictionary<string, object>? Resource { get; init; }
 }
 
 /// <summary>A batch of RUM events (at most 1000).</summary>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using AegisGuard.Identity;
 using AegisGuard.Pages.AppShell;
+using AegisGuard.Query.Traces;
 using AegisGuard.Storage.Metadata;
 using AegisGuard.Storage.Traces;
 using Microsoft.AspNetCore.Authorization;
@@ -34,7 +35,7 @@ public sealed class TraceModel(CurrentOrg currentOrg, ISpanStore spans) : PageMo
         Org = currentOrg.For(User);
         TraceId = traceId ?? "";
         IsTraceId = IsHexTraceId(TraceId);
-        Found = IsTraceId && await spans.GetTraceAsync(Org.Id, TraceId.ToLowerInvariant(), 1, cancellationToken) is not null;
+        Found = IsTraceId && (await TraceLookup.GetAsync(spans, Org.Id, TraceId, 1, cancellationToken)).Spans is not null;
         if (!Found)
         {
             Response.StatusCode = StatusCodes.Status404NotFound;
@@ -47,6 +48,9 @@ public sealed class TraceModel(CurrentOrg currentOrg, ISpanStore spans) : PageMo
     public static bool IsHexTraceId(string id) =>
         id.Length is 16 or 32 && id.All(char.IsAsciiHexDigit);
 
-    /// <summary>Where "view in Logs" goes: every line of this trace, the last 7 days (the trace's own range is set by the script).</summary>
-    public string LogsHref => "/logs?query=" + Uri.EscapeDataString(string.Create(CultureInfo.InvariantCulture, $"{{trace_id=\"{TraceId}\"}}")) + "&range=7d";
+    /// <summary>Where "view in Logs" goes: every line of this trace, the last 7 days (the trace's own range is set by the script).
+    /// Log lines keep a 64-bit trace id as sent, while its spans are stored widened to 32 digits: both forms are asked for.</summary>
+    public string LogsHref => "/logs?query=" + Uri.EscapeDataString(TraceIds.LookupForms(TraceId) is [var canonical, var shortForm]
+        ? string.Create(CultureInfo.InvariantCulture, $"{{trace_id=~\"{canonical}|{shortForm}\"}}")
+        : string.Create(CultureInfo.InvariantCulture, $"{{trace_id=\"{TraceId.ToLowerInvariant()}\"}}")) + "&range=7d";
 }

@@ -36,13 +36,13 @@ public sealed record AssembledSpan
 
     public required JsonElement Attributes { get; init; }
 
-    /// <summary>Span events: the wire format does not carry them yet, so always empty.</summary>
+    /// <summary>Span events in the order sent; empty when none (and for spans stored before events were kept).</summary>
     public required IReadOnlyList<SpanEventView> Events { get; init; }
 
-    /// <summary>Span links: the wire format does not carry them yet, so always empty.</summary>
+    /// <summary>Span links in the order sent; empty when none.</summary>
     public required IReadOnlyList<SpanLinkView> Links { get; init; }
 
-    /// <summary>Resource attributes: the wire format does not carry them yet, so always empty.</summary>
+    /// <summary>Resource attributes (service.version, host.name…); an empty object when none.</summary>
     public required JsonElement Resource { get; init; }
 
     /// <summary>The parent id is set but no span of the trace has it.</summary>

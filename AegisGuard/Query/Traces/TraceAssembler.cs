@@ -90,9 +90,9 @@ public static class TraceAssembler
                 Status = s.Status,
                 StatusMessage = s.StatusMessage,
                 Attributes = ParseObject(s.AttributesJson),
-                Events = [],
-                Links = [],
-                Resource = EmptyObject,
+                Events = ParseEvents(s.EventsJson),
+                Links = ParseLinks(s.LinksJson),
+                Resource = s.ResourceJson is null ? EmptyObject : ParseObject(s.ResourceJson),
                 Orphan = orphanIds.Contains(s.SpanId),
                 OutsideParent = parent is not null && (s.Start < parent.Start || s.End > parent.End),
                 DuplicateCount = duplicates[s.SpanId],
@@ -197,6 +197,66 @@ public static class TraceAssembler
     }
 
     private static double Milliseconds(TimeSpan span) => span.Ticks / (double)TimeSpan.TicksPerMillisecond;
+
+    /// <summary>The stored events (<c>[{"time","name","attributes"}]</c>); an unreadable text shows as none.</summary>
+    private static List<SpanEventView> ParseEvents(string? json)
+    {
+        if (json is null || ParseArray(json) is not { } array)
+        {
+            return [];
+        }
+
+        var events = new List<SpanEventView>(array.GetArrayLength());
+        foreach (var item in array.EnumerateArray())
+        {
+            if (item.ValueKind == JsonValueKind.Object &&
+                item.TryGetProperty("time", out var time) && time.TryGetDateTime(out var at) &&
+                item.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String)
+            {
+                events.Add(new SpanEventView(DateTime.SpecifyKind(at.ToUniversalTime(), DateTimeKind.Utc), name.GetString()!, Attributes(item)));
+            }
+        }
+
+        return events;
+    }
+
+    /// <summary>The stored links (<c>[{"trace_id","span_id","attributes"}]</c>); whether each trace is stored is set by the API.</summary>
+    private static List<SpanLinkView> ParseLinks(string? json)
+    {
+        if (json is null || ParseArray(json) is not { } array)
+        {
+            return [];
+        }
+
+        var links = new List<SpanLinkView>(array.GetArrayLength());
+        foreach (var item in array.EnumerateArray())
+        {
+            if (item.ValueKind == JsonValueKind.Object &&
+                item.TryGetProperty("trace_id", out var trace) && trace.ValueKind == JsonValueKind.String &&
+                item.TryGetProperty("span_id", out var span) && span.ValueKind == JsonValueKind.String)
+            {
+                links.Add(new SpanLinkView(trace.GetString()!, span.GetString()!, Attributes(item), TraceStored: false));
+            }
+        }
+
+        return links;
+    }
+
+    private static JsonElement Attributes(JsonElement item) =>
+        item.TryGetProperty("attributes", out var attributes) && attributes.ValueKind == JsonValueKind.Object ? attributes.Clone() : EmptyObject;
+
+    private static JsonElement? ParseArray(string json)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            return document.RootElement.ValueKind == JsonValueKind.Array ? document.RootElement.Clone() : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
 
     private static JsonElement ParseObject(string json)
     {

@@ -62,9 +62,11 @@ public static partial class TracesApi
             .WithTags(TracesTag).WithName("GetTrace")
             .WithSummary("Every span of one trace, resolved into a tree")
             .WithDescription("Spans in display order (depth-first; true roots then orphans by start; children by start) with depth, child count, orphan, " +
-                             "clock-skew (outsideParent), duplicate and critical-path flags. traceId: 16 or 32 hex digits. 404 when the caller's org has no span " +
-                             $"of it. At most {MaxTraceSpans} spans (the earliest); truncated says when there were more. Events, links and resource are always " +
-                             "empty: the ingestion format does not carry them yet.")
+                             "clock-skew (outsideParent), duplicate and critical-path flags, and each span's events (time, name, attributes), links (traceId, " +
+                             "spanId, attributes, traceStored: whether the caller's org has spans of the linked trace) and resource attributes, as sent " +
+                             "(scrubbed); spans stored before these were kept have none. traceId: 16 or 32 hex digits; a 16-digit (Zipkin/B3) id is the same " +
+                             "trace as its 32-digit form with 16 leading zeros, and the answer's traceId is that 32-digit form. 404 when the caller's org has " +
+                             $"no span of it. At most {MaxTraceSpans} spans (the earliest); truncated says when there were more.")
             .RequireAuthorization(AegisPolicies.TelemetryRead)
             .Produces<AssembledTrace>()
             .ProducesProblem(StatusCodes.Status404NotFound)
@@ -188,7 +190,9 @@ public static partial class TracesApi
             MinDurationMicros = min,
             MaxDurationMicros = max,
             Attributes = attributes,
-            TraceId = NullIfEmpty(traceId),
+            // Summaries are kept under the stored form: a 16-digit id is searched widened (spans stored as sent before
+            // ingestion widened them are found by GET /api/traces/{id}, not here).
+            TraceId = NullIfEmpty(traceId) is { } id ? TraceIds.Canonical(id.ToLowerInvariant()) : null,
             Sort = order,
             Limit = rows,
             After = after,
@@ -204,7 +208,8 @@ public static partial class TracesApi
             return Invalid(new Dictionary<string, string[]> { ["traceId"] = ["must be 16 or 32 hexadecimal digits"] });
         }
 
-        var spans = await store.GetTraceAsync(user.GetOrgId(), traceId, MaxTraceSpans, cancellationToken);
+        int orgId = user.GetOrgId();
+        var (canonical, spans) = await TraceLookup.GetAsync(store, orgId, traceId, MaxTraceSpans, cancellationToken);
         if (spans is null)
         {
             return TypedResults.Problem(
@@ -214,7 +219,7 @@ public static partial class TracesApi
                 extensions: new Dictionary<string, object?> { ["field"] = "traceId" });
         }
 
-        return TypedResults.Ok(TraceAssembler.Assemble(traceId.ToLowerInvariant(), spans));
+        return TypedResults.Ok(await TraceLookup.MarkStoredLinksAsync(store, orgId, TraceAssembler.Assemble(canonical, spans), cancellationToken));
     }
 
     private static async Task<IResult> ServicesAsync(ClaimsPrincipal user, ISpanStore store, TimeProvider time, string? from, string? to, CancellationToken cancellationToken)

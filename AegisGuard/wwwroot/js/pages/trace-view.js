@@ -141,20 +141,40 @@ function openPanel(span) {
         ]),
         section('Attributes', 'attributes', mapTable(span.attributes)),
         section('Events', 'events', span.events?.length
-            ? el('ol', { class: 'span-events' }, span.events.map((event) => el('li', { class: 'span-event' },
+            ? el('ol', { class: 'span-events' }, span.events.map((event) => el('li', { class: 'span-event', dataset: { name: event.name } },
                 el('span', { class: 'span-event-time' }, `+${formatDuration(parseTime(event.time) - parseTime(span.start))}`),
                 el('strong', {}, event.name),
                 Object.keys(event.attributes ?? {}).length ? mapTable(event.attributes) : null)))
             : null),
         section('Links', 'links', span.links?.length
-            ? el('ul', { class: 'span-links' }, span.links.map((link) => el('li', {},
-                el('a', { href: `${traceHref(link.traceId)}?span=${encodeURIComponent(link.spanId)}` }, el('code', {}, `${link.traceId.slice(0, 16)}… / ${link.spanId}`)),
+            ? el('ul', { class: 'span-links' }, span.links.map((link) => el('li', { class: 'span-link', dataset: { traceId: link.traceId, spanId: link.spanId } },
+                linkTarget(link),
                 Object.keys(link.attributes ?? {}).length ? mapTable(link.attributes) : null)))
             : null),
         section('Resource', 'resource', mapTable(span.resource)),
         section('Raw', 'raw', null, (container) => renderJson(container, span, { expandDepth: 0 })),
     ];
     ui.panelBody.replaceChildren(...body);
+}
+
+/**
+ * A link opens the linked trace (at the linked span) only when the API says this org stores it (traceStored); a trace
+ * of another system or org, or one already deleted, is shown as text so the click does not land on "not found".
+ */
+function linkTarget(link) {
+    const label = el('code', {}, `${link.traceId} / ${link.spanId}`);
+    if (link.traceStored) {
+        return el('a', { href: `${traceHref(link.traceId)}?span=${encodeURIComponent(link.spanId)}` }, label);
+    }
+    return el('span', {}, label, el('span', { class: 'muted' }, ' (trace not stored here)'));
+}
+
+/**
+ * The LogQL selector of this trace's log lines. Spans of a 64-bit (16-digit) trace id are stored widened to 32 digits
+ * with leading zeros, while log lines keep the id as sent: a widened id asks for both forms.
+ */
+function traceLogQuery(id) {
+    return /^0{16}[0-9a-f]{16}$/.test(id) ? `{trace_id=~"${id}|${id.slice(16)}"}` : `{trace_id="${id}"}`;
 }
 
 function parentButton(parentSpanId) {
@@ -191,7 +211,7 @@ function closePanel() {
 }
 
 async function loadLogs() {
-    const query = `{trace_id="${traceId}"}`;
+    const query = traceLogQuery(trace.traceId);
     const from = new Date(parseTime(trace.start) - LOG_MARGIN_MS);
     const to = new Date(parseTime(trace.end) + LOG_MARGIN_MS);
     const href = new URL('/logs', window.location.origin);
