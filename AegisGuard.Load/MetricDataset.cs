@@ -190,6 +190,22 @@ internal sealed class MetricDataset
         }
     }
 
+    /// <summary>Samples with a timestamp in [<paramref name="fromMs"/>, <paramref name="toMs"/>] (both ends included, as a 2.x window).</summary>
+    public long SamplesBetween(long fromMs, long toMs)
+    {
+        long total = 0;
+        foreach (var one in series)
+        {
+            for (int step = 0; step < Steps; step++)
+            {
+                long t = TimeOf(one.Target, step);
+                total += t >= fromMs && t <= toMs ? 1 : 0;
+            }
+        }
+
+        return total;
+    }
+
     private long TimeOf(Target target, int step) => FirstMs + target.PhaseMs + (step * IntervalMs);
 
     /// <summary>Writes every sample as OpenMetrics text (one family's lines together, each series in time order, <c># EOF</c>).</summary>

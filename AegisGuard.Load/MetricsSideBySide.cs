@@ -20,11 +20,11 @@ internal static class MetricsSideBySide
 
     public const string Usage = """
         metrics-side-by-side --end <unix ms> --write-openmetrics <file> [--span 24h]
-        metrics-side-by-side --end <unix ms> --url <aegis url> --key-json '{"id","secret"}' --prometheus <http url>
+        metrics-side-by-side --end <unix ms> --url <aegis url> --key-json '{"id","secret"}' [--prometheus <http url>]
                              [--span 24h] [--senders 8] [--batch 5000] [--iterations 20] [--visible-timeout 20m]
           1,000 series × --span at 15 s ending at --end: written as OpenMetrics (for promtool tsdb create-blocks-from
           openmetrics), or sent to AegisGuard (accepted samples/s, time until queryable) and then queried on both
-          (p50/p95 per query, ratio, answers compared to 1e-9 relative)
+          (p50/p95 per query, ratio, answers compared to 1e-9 relative); without --prometheus: ingestion only
         """;
 
     private const double Tolerance = 1e-9;
@@ -50,18 +50,21 @@ internal static class MetricsSideBySide
         }
 
         using var aegis = Client(options.Url!, options.Senders + 4);
-        using var prometheus = Client(options.Prometheus!, 4);
+        using var prometheus = options.Prometheus is null ? null : Client(options.Prometheus, 4);
         string basic = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{options.KeyId}:{options.Secret}"));
         aegis.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", basic);
 
         // Prometheus must hold every sample before anything is compared (a vacuous or partial load would hide mismatches).
         string countQuery = CountQuery(options.Span + TimeSpan.FromHours(1));
         string endText = Seconds(dataset.EndMs);
-        double promCount = await CountAsync(prometheus, countQuery, endText, cancellationToken);
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"prometheus: {promCount:N0} samples stored (expected {dataset.SampleCount:N0})"));
-        if (promCount != dataset.SampleCount)
+        if (prometheus is not null)
         {
-            throw new LoadAbortedException("Prometheus does not hold every generated sample; did promtool load the same --end?");
+            double promCount = await CountAsync(prometheus, countQuery, endText, cancellationToken);
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"prometheus: {promCount:N0} samples stored (expected {dataset.SampleCount:N0})"));
+            if (promCount != dataset.SampleCount)
+            {
+                throw new LoadAbortedException("Prometheus does not hold every generated sample; did promtool load the same --end?");
+            }
         }
 
         watch.Restart();
@@ -94,8 +97,12 @@ internal static class MetricsSideBySide
             $"in {sendSeconds:N1} s; ack p50 / p95 / p99 {P(sortedAcks, 50):N0} / {P(sortedAcks, 95):N0} / {P(sortedAcks, 99):N0} ms; {retries} retries after 429/503"));
         bodies.Clear();
 
-        // End to end: poll until AegisGuard's PromQL counts every sample.
-        double aegisCount = 0;
+        // End to end: the bodies went out in time order, so poll (cheaply) until the newest hour is complete, then count
+        // every sample once to be sure nothing earlier is missing.
+        long lastHourFrom = dataset.EndMs - 3_600_000;
+        long lastHourExpected = dataset.SamplesBetween(lastHourFrom, dataset.EndMs);
+        string lastHourQuery = CountQuery(TimeSpan.FromHours(1));
+        double lastHour = 0;
         double visibleAfter = 0;
         double pollMs = 0;
         using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
@@ -106,35 +113,42 @@ internal static class MetricsSideBySide
                 while (true)
                 {
                     long polled = Stopwatch.GetTimestamp();
-                    aegisCount = await CountAsync(aegis, countQuery, endText, deadline.Token);
+                    lastHour = await CountAsync(aegis, lastHourQuery, endText, deadline.Token);
                     pollMs = Stopwatch.GetElapsedTime(polled).TotalMilliseconds;
-                    if (aegisCount >= dataset.SampleCount)
+                    if (lastHour >= lastHourExpected)
                     {
                         visibleAfter = Stopwatch.GetElapsedTime(Interlocked.Read(ref lastAck)).TotalSeconds;
                         break;
                     }
 
                     output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"  {aegisCount:N0} of {dataset.SampleCount:N0} samples queryable {Stopwatch.GetElapsedTime(Interlocked.Read(ref lastAck)).TotalSeconds:N0} s after the last 202 (count took {pollMs:N0} ms)"));
+                        $"  {lastHour:N0} of the last hour's {lastHourExpected:N0} samples queryable {Stopwatch.GetElapsedTime(Interlocked.Read(ref lastAck)).TotalSeconds:N0} s after the last 202 (count took {pollMs:N0} ms)"));
                     await Task.Delay(TimeSpan.FromSeconds(2), deadline.Token);
                 }
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                throw new LoadAbortedException($"only {aegisCount:N0} of {dataset.SampleCount:N0} samples were queryable {options.VisibleTimeout} after the last 202");
+                throw new LoadAbortedException($"only {lastHour:N0} of the last hour's {lastHourExpected:N0} samples were queryable {options.VisibleTimeout} after the last 202");
             }
         }
 
         double total = sending.Elapsed.TotalSeconds;
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"end to end: every sample queryable {visibleAfter:N1} s after the last 202 (the counting query took {pollMs:N0} ms); " +
-            $"{samples / total:N0} samples/s from the first request to all queryable"));
-        if (aegisCount != dataset.SampleCount)
-        {
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"MISMATCH: AegisGuard counts {aegisCount:N0} samples, {dataset.SampleCount:N0} were sent"));
-        }
+            $"end to end: the newest hour complete {visibleAfter:N1} s after the last 202 (the poll's count took {pollMs:N0} ms); " +
+            $"{samples / total:N0} samples/s from the first request to queryable"));
+        long counting = Stopwatch.GetTimestamp();
+        double aegisCount = await CountAsync(aegis, countQuery, endText, cancellationToken);
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{(aegisCount == dataset.SampleCount ? "complete" : "MISMATCH")}: AegisGuard counts {aegisCount:N0} samples of the {dataset.SampleCount:N0} sent " +
+            $"(the count over {options.Span.TotalHours:N0} h took {Stopwatch.GetElapsedTime(counting).TotalSeconds:N1} s)"));
 
         output.WriteLine($"load average after ingest: {LoadAverage()}");
+        if (prometheus is null)
+        {
+            output.WriteLine("no --prometheus: ingestion only, no queries");
+            return 0;
+        }
+
         return await QueriesAsync(options, dataset, aegis, prometheus, output, cancellationToken);
     }
 
@@ -452,7 +466,7 @@ internal static class MetricsSideBySide
         return options with
         {
             Url = new Uri(Need("url").TrimEnd('/') + "/"),
-            Prometheus = new Uri(Need("prometheus").TrimEnd('/') + "/"),
+            Prometheus = values.TryGetValue("prometheus", out var prometheus) ? new Uri(prometheus.TrimEnd('/') + "/") : null,
             KeyId = key.RootElement.GetProperty("id").GetString()!,
             Secret = key.RootElement.GetProperty("secret").GetString()!,
         };
