@@ -425,6 +425,8 @@ internal sealed record LoadOptions
 
             Side by side with ClickHouse (not a scenario: its own options; scripts/bench-side-by-side.sh runs it):
             {SideBySide.Usage}
+            Metrics side by side with Prometheus 2.42 (its own options; scripts/bench-metrics.sh runs it):
+            {MetricsSideBySide.Usage}
             Output: a progress line per second, a human report, then one JSON line (last line of stdout).
             Exit codes: 0 success; 1 errors above 1 % of requests, end-to-end failure or server unreachable;
                         2 bad command line; 130 interrupted.

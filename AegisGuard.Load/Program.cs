@@ -8,11 +8,13 @@ if (LoadOptions.IsHelpRequest(args))
     return 0;
 }
 
-if (args.Length > 0 && args[0] == SideBySide.Name)
+if (args.Length > 0 && args[0] is SideBySide.Name or MetricsSideBySide.Name)
 {
     try
     {
-        return await SideBySide.RunAsync(args, Console.Out, CancellationToken.None);
+        return args[0] == SideBySide.Name
+            ? await SideBySide.RunAsync(args, Console.Out, CancellationToken.None)
+            : await MetricsSideBySide.RunAsync(args, Console.Out, CancellationToken.None);
     }
     catch (Exception e) when (e is FormatException or LoadAbortedException or HttpRequestException)
     {

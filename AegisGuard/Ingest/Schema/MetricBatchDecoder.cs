@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using AegisGuard.Storage.Telemetry;
 
@@ -190,6 +191,14 @@ public sealed class MetricBatchDecoder : BatchDecoder<MetricPoint>
             return null;
         }
 
+        // Every sample of a series repeats its label set: decode each distinct one once (see LabelSetCache).
+        var raw = JsonMarshal.GetRawUtf8Value(property.Value);
+        var cache = LabelSetCache.For(context.Scrubber);
+        if (cache.TryGet(raw, out string? known))
+        {
+            return known;
+        }
+
         var sorted = new SortedDictionary<string, string>(StringComparer.Ordinal);
         foreach (var label in property.Value.EnumerateObject())
         {
@@ -241,7 +250,9 @@ public sealed class MetricBatchDecoder : BatchDecoder<MetricPoint>
             return null;
         }
 
-        return JsonSerializer.Serialize(sorted, AegisGuard.Ingest.IngestJsonContext.Default.SortedDictionaryStringString);
+        string json = JsonSerializer.Serialize(sorted, AegisGuard.Ingest.IngestJsonContext.Default.SortedDictionaryStringString);
+        cache.Add(raw, json);
+        return json;
     }
 
     private static List<(double, long)>? ReadBuckets(JsonProperty property, int index, DecodeContext context)
@@ -258,10 +269,11 @@ public sealed class MetricBatchDecoder : BatchDecoder<MetricPoint>
         int i = 0;
         foreach (var bucket in property.Value.EnumerateArray())
         {
-            string path = $"buckets[{i}]";
+            // Built only for an error: a histogram has a dozen buckets and most batches none.
+            string Path() => $"buckets[{i}]";
             if (bucket.ValueKind != JsonValueKind.Object || !bucket.TryGetProperty("le", out var leElement) || !bucket.TryGetProperty("count", out var countElement))
             {
-                context.Fail(index, path, "must be an object with \"le\" and \"count\"");
+                context.Fail(index, Path(), "must be an object with \"le\" and \"count\"");
                 return null;
             }
 
@@ -276,25 +288,25 @@ public sealed class MetricBatchDecoder : BatchDecoder<MetricPoint>
             }
             else
             {
-                context.Fail(index, path + ".le", "must be a number or \"+Inf\"");
+                context.Fail(index, Path() + ".le", "must be a number or \"+Inf\"");
                 return null;
             }
 
             if (countElement.ValueKind != JsonValueKind.Number || !countElement.TryGetInt64(out long count) || count < 0)
             {
-                context.Fail(index, path + ".count", "must be a whole number ≥ 0");
+                context.Fail(index, Path() + ".count", "must be a whole number ≥ 0");
                 return null;
             }
 
             if (le <= previousLe)
             {
-                context.Fail(index, path + ".le", "bucket bounds must be strictly ascending");
+                context.Fail(index, Path() + ".le", "bucket bounds must be strictly ascending");
                 return null;
             }
 
             if (count < previousCount)
             {
-                context.Fail(index, path + ".count", "bucket counts are cumulative and must not decrease");
+                context.Fail(index, Path() + ".count", "bucket counts are cumulative and must not decrease");
                 return null;
             }
 
