@@ -6,6 +6,7 @@
 #   scripts/bench-side-by-side.sh [<AegisGuard bin dir>] [-- <side-by-side options, e.g. --events 2000000 --iterations 30>]
 #
 # The bin dir defaults to AegisGuard/bin/Release/net10.0 (build with: dotnet build AegisGuard.sln -c Release).
+# SIDE_BY_SIDE_KEEP=1 keeps the scratch directory (both servers' data, AegisGuard's Parquet files) and prints its path.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 bin="$root/AegisGuard/bin/Release/net10.0"
@@ -20,7 +21,10 @@ fi
 
 work=$(mktemp -d /tmp/side-by-side.XXXXXX)
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; rm -rf "$work"; }
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
+  if [ "${SIDE_BY_SIDE_KEEP:-}" = 1 ]; then echo "kept: $work"; else rm -rf "$work"; fi
+}
 trap cleanup EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
