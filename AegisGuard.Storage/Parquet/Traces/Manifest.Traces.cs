@@ -68,8 +68,11 @@ public sealed partial class Manifest
         return found;
     }
 
-    /// <summary>Writes summaries (replacing those of the same traces) and moves the watermark, in one transaction.</summary>
-    internal void SaveTraceSummaries(IReadOnlyList<TraceSummaryState> summaries, long watermark)
+    /// <summary>
+    /// Writes summaries (replacing those of the same traces), adds the traces' new addresses to the trace-id index and
+    /// moves the watermark, in one transaction.
+    /// </summary>
+    internal void SaveTraceSummaries(IReadOnlyList<TraceSummaryState> summaries, IEnumerable<(int OrgId, string TraceId, long Address)> addresses, long watermark)
     {
         using var connection = database.Open();
         using var transaction = connection.BeginTransaction();
@@ -121,6 +124,7 @@ public sealed partial class Manifest
             }
         }
 
+        InsertTraceAddresses(connection, transaction, addresses);
         using (var position = connection.CreateCommand())
         {
             position.Transaction = transaction;

@@ -5,9 +5,9 @@ using DuckDB.NET.Data;
 namespace AegisGuard.Storage.Parquet.Traces;
 
 /// <summary>
-/// The span store over the Parquet span files. Trace by id reads the trace's time range from its summary and asks the
-/// manifest only for the files overlapping it (plus the files the follower has not taken in yet); inside them the rows
-/// are sorted by trace id, so DuckDB skips every row group whose trace-id statistics exclude the id. Search reads the
+/// The span store over the Parquet span files. Trace by id asks the trace-id index for the ingest log addresses that
+/// carried the trace and reads only the files holding them (plus the files the follower has not taken in yet); inside
+/// them the rows are sorted by trace id, so DuckDB skips every row group whose trace-id statistics exclude the id. Search reads the
 /// summaries in manifest.db; aggregates run one DuckDB query over the files of the range.
 /// </summary>
 public sealed partial class ParquetSpanStore : ISpanStore
@@ -41,27 +41,15 @@ public sealed partial class ParquetSpanStore : ISpanStore
     {
         ArgumentException.ThrowIfNullOrEmpty(traceId);
         string lower = traceId.ToLowerInvariant();
-        var files = new Dictionary<string, ManifestFile>(StringComparer.Ordinal);
-        if (manifest.FindTraceSummaries(orgId, [lower]).TryGetValue(lower, out var known))
-        {
-            foreach (var file in manifest.ListFiles(Signal.Traces, orgId, known.Summary.Start, known.LastStart))
-            {
-                files[file.Path] = file;
-            }
-        }
-
-        // Spans the follower has not taken in yet may belong to this trace (or be all of it).
-        foreach (var file in manifest.ListFilesReaching(Signal.Traces, Follower.Watermark, orgId))
-        {
-            files[file.Path] = file;
-        }
-
+        // The trace-id index names the files holding the trace's batches; files past the follower's watermark may hold
+        // spans it has not indexed yet (or all of a trace sent a moment ago).
+        var files = manifest.ListTraceFiles(orgId, lower, Follower.Watermark);
         if (files.Count == 0)
         {
             return null;
         }
 
-        var (spans, warnings) = await ReadAsync(files.Values.ToList(), [], (connection, paths, ct) =>
+        var (spans, warnings) = await ReadAsync(files, [], (connection, paths, ct) =>
         {
             var (columns, source) = SpanRows.DetailSelect(connection, paths);
             using var command = connection.CreateCommand();

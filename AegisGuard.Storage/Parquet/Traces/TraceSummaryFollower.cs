@@ -8,7 +8,8 @@ namespace AegisGuard.Storage.Parquet.Traces;
 /// Keeps the trace summaries in step with the span rows the manifest lists, without hooking into the write path:
 /// it reads the rows at or above its watermark (and below the manifest's flushed position) from the files whose
 /// address range reaches past it, recomputes the summary of every trace they touch from all of that trace's spans,
-/// and moves the watermark in the same SQLite transaction as the summaries. A crash between two catch-ups repeats the
+/// and moves the watermark in the same SQLite transaction as the summaries and the trace-id index (which ingest log
+/// addresses carried each trace's spans: see <see cref="Manifest.ListTraceFiles"/>). A crash between two catch-ups repeats the
 /// last one, which recomputes the same summaries: nothing is counted twice or lost. Compacted files keep each row's
 /// <c>source_address</c>, so which file a row is in does not matter. Summaries of traces older than every listed span
 /// of their org (retention, or files taken out of the list) are dropped; a damaged file is moved aside by the guard
@@ -94,6 +95,7 @@ public sealed class TraceSummaryFollower : IDisposable
         var boundaries = files.Select(f => f.NextAddress).Where(a => a > mark && a < flushed).Distinct().Order().ToList();
         long upper = boundaries.Count > MaxBoundariesPerStep ? boundaries[MaxBoundariesPerStep - 1] : flushed;
         var summaries = new List<TraceSummaryState>();
+        var addresses = new List<(int OrgId, string TraceId, long Address)>();
         foreach (var org in files.Where(f => f.FirstAddress < upper).GroupBy(f => f.OrgId))
         {
             var fresh = await ReadAsync(org.ToList(), org.Key, null, mark, upper, cancellationToken);
@@ -103,13 +105,27 @@ public sealed class TraceSummaryFollower : IDisposable
             }
 
             var byTrace = fresh.GroupBy(s => s.TraceId.ToLowerInvariant()).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+            foreach (var (trace, spans) in byTrace)
+            {
+                addresses.AddRange(spans.Select(s => s.SourceAddress).Distinct().Select(a => (org.Key, trace, a)));
+            }
+
             var known = manifest.FindTraceSummaries(org.Key, byTrace.Keys);
             if (known.Count > 0)
             {
-                // Traces that already had spans: recompute from all of them, read from the files of their time range.
-                var from = known.Values.Min(k => k.Summary.Start);
-                var to = known.Values.Max(k => k.LastStart);
-                var older = await ReadAsync(manifest.ListFiles(Signal.Traces, org.Key, from, to), org.Key, known.Keys.ToList(), 0, mark, cancellationToken);
+                // Traces that already had spans: recompute from all of them, read from the files the index names (or,
+                // for traces summarised before the index existed, the files of their time range).
+                var indexed = manifest.TraceAddresses(org.Key, known.Keys);
+                var olderFiles = manifest.ListFilesHolding(org.Key, indexed.Values.SelectMany(a => a).ToList());
+                var unindexed = known.Values.Where(k => !indexed.ContainsKey(k.Summary.TraceId)).ToList();
+                if (unindexed.Count > 0)
+                {
+                    var listed = olderFiles.Select(f => f.Path).ToHashSet(StringComparer.Ordinal);
+                    olderFiles.AddRange(manifest.ListFiles(Signal.Traces, org.Key, unindexed.Min(k => k.Summary.Start), unindexed.Max(k => k.LastStart))
+                        .Where(f => listed.Add(f.Path)));
+                }
+
+                var older = await ReadAsync(olderFiles, org.Key, known.Keys.ToList(), 0, mark, cancellationToken);
                 foreach (var span in older)
                 {
                     if (byTrace.TryGetValue(span.TraceId.ToLowerInvariant(), out var list))
@@ -122,13 +138,13 @@ public sealed class TraceSummaryFollower : IDisposable
             summaries.AddRange(byTrace.Select(t => TraceSummaryBuilder.Build(org.Key, t.Key, t.Value)));
         }
 
-        manifest.SaveTraceSummaries(summaries, upper);
+        manifest.SaveTraceSummaries(summaries, addresses, upper);
         Interlocked.Exchange(ref watermark, upper);
         return summaries.Count;
     }
 
     private async Task<List<StoredSpan>> ReadAsync(
-        IReadOnlyList<ManifestFile> files, int orgId, IReadOnlyList<string>? traceIds, long fromAddress, long toAddress, CancellationToken cancellationToken)
+        List<ManifestFile> files, int orgId, IReadOnlyList<string>? traceIds, long fromAddress, long toAddress, CancellationToken cancellationToken)
     {
         if (files.Count == 0)
         {
