@@ -5,13 +5,14 @@ namespace AegisGuard.Ingest.Schema;
 /// series (every scrape), and checking, scrubbing, sorting and serialising it again was half of a metric batch's decode
 /// time. Keyed by the object's exact UTF-8 bytes and valid for one scrubber (the output is a pure function of both), so
 /// a change of the org's PII settings, which brings a new scrubber, starts afresh. Only label sets that decoded without
-/// an error are kept. Bounded: at most <see cref="MaxEntries"/> sets of at most <see cref="MaxKeyBytes"/> bytes, cleared
-/// when full (a thread decodes one batch at a time, so repeats within a batch still hit).
+/// an error are kept. Bounded: at most <see cref="MaxEntries"/> sets of at most <see cref="MaxKeyBytes"/> bytes (about
+/// 3 MB per thread at worst, ~0.5 MB for typical label sets), cleared when full (a thread decodes one batch at a time,
+/// so repeats within a batch still hit).
 /// </summary>
 internal sealed class LabelSetCache
 {
-    public const int MaxEntries = 2048;
-    public const int MaxKeyBytes = 2048;
+    public const int MaxEntries = 1024;
+    public const int MaxKeyBytes = 1024;
 
     [ThreadStatic]
     private static LabelSetCache? current;
