@@ -6,9 +6,10 @@ namespace AegisGuard.Storage.Parquet.Traces;
 
 /// <summary>Span aggregates: services and operations, the service map, duration distributions and RED series.</summary>
 /// <remarks>
-/// A span sent more than once (same trace id and span id) counts once, as in the trace view and the summaries: among
-/// the stored copies that start in the range (and match the service and operation asked for) the first received is
-/// used. Copies are told apart inside the files of the range only, as every other figure here is.
+/// A span sent more than once (same trace id and span id) counts once, as in the trace view and the summaries: one of
+/// the stored copies that start in the range (and match the service and operation asked for) is used — which one is
+/// not defined, unlike the trace view's first received, so copies that differ in content may count differently there.
+/// Copies are told apart inside the files of the range only, as every other figure here is.
 /// </remarks>
 public sealed partial class ParquetSpanStore
 {
@@ -213,11 +214,13 @@ public sealed partial class ParquetSpanStore
         return await ReadAsync(files, none, (connection, paths, ct) =>
         {
             using var command = connection.CreateCommand();
+            // DISTINCT ON without an order: a hash aggregate, about half the cost of ranking the copies by arrival with a
+            // window (docs/benchmarks.md, #12 span aggregates); copies of a retried export are the same span.
             string spans = $"""
-                SELECT trace_id, span_id, parent_span_id, service, name, status, duration_us, start_ts, {SpanRows.IsEntry} AS entry
+                SELECT DISTINCT ON (trace_id, span_id)
+                       trace_id, span_id, parent_span_id, service, name, status, duration_us, start_ts, {SpanRows.IsEntry} AS entry
                 FROM read_parquet($files) WHERE org_id = $org AND start_ts >= $from AND start_ts < $to
                 {(request.Service is null ? string.Empty : "AND service = $service")} {(request.Operation is null ? string.Empty : "AND name = $operation")}
-                QUALIFY row_number() OVER (PARTITION BY trace_id, span_id ORDER BY source_address, source_index) = 1
                 """;
             command.Parameters.Add(new DuckDBParameter("files", paths));
             command.Parameters.Add(new DuckDBParameter("org", request.OrgId));
