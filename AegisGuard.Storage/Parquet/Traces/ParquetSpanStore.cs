@@ -43,13 +43,13 @@ public sealed partial class ParquetSpanStore : ISpanStore
         string lower = traceId.ToLowerInvariant();
         // The trace-id index names the files holding the trace's batches; files past the follower's watermark may hold
         // spans it has not indexed yet (or all of a trace sent a moment ago).
-        var files = manifest.ListTraceFiles(orgId, lower, Follower.Watermark);
+        var files = manifest.ListTraceFiles(orgId, lower, Follower.Watermark).ToDictionary(f => f.Path, StringComparer.Ordinal);
         if (files.Count == 0)
         {
             return null;
         }
 
-        var (spans, warnings) = await ReadAsync(files, [], (connection, paths, ct) =>
+        var (spans, warnings) = await ReadAsync(files.Values.ToList(), [], (connection, paths, ct) =>
         {
             using var command = connection.CreateCommand();
             command.CommandText = $"""
