@@ -265,8 +265,7 @@ public sealed partial class PiiScrubber
             PiiEmailFinder.Find(text, ref findings);
         }
 
-        int chain = LongestDigitChain(text);
-        if (chain >= 9 && HasNumberShape(text))
+        if (HasNumberShape(text))
         {
             foreach (ValueMatch match in number.EnumerateMatches(text))
             {
@@ -277,6 +276,10 @@ public sealed partial class PiiScrubber
                 }
             }
         }
+
+        // Only the opt-in rules need the loose chain (an IPv4 has 4+ digits joined by dots); the number pattern's shape
+        // check above already implies a 9-digit chain, so most values never walk their digits twice.
+        int chain = (Rules & (PiiRules.IpAddresses | PiiRules.PhoneNumbers)) != 0 ? LongestDigitChain(text) : 0;
 
         if (kind == PiiKeyKind.Ssn && IsBareSsn(text.AsSpan().Trim()))
         {
@@ -426,8 +429,9 @@ public sealed partial class PiiScrubber
     /// row (an SSN in context; cards have 13+), groups of 3+ digits joined by '-', '.' or ' ' adding up to 13+ digits (a
     /// grouped card: <see cref="PassesLuhn"/> wants 13–19), or groups of 3, 2 and 4 digits joined by '-' or ' ' (an SSN).
     /// A superset of what <see cref="ClassifyNumber"/> accepts, so skipping the pattern when it is false finds nothing
-    /// less; it exists because client IPs, versions and "/users/211240 504" make a 9-digit chain in most access-log
-    /// lines, and the pattern was then most of the scrubber's cost.
+    /// less, and true implies the 9-digit chain <see cref="LongestDigitChain"/> was checked for before. It exists because
+    /// client IPs, versions and "/users/211240 504" make a 9-digit chain in most access-log lines, and the pattern was
+    /// then most of the scrubber's cost.
     /// </summary>
     private static bool HasNumberShape(ReadOnlySpan<char> text)
     {
