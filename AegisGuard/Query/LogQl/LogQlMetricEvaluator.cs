@@ -109,7 +109,13 @@ public sealed class LogQlMetricEvaluator(LogQueryStore store)
         var sums = new Dictionary<string, (SortedDictionary<string, string> Labels, double[] Buckets)>(StringComparer.Ordinal);
         foreach (var row in result.Rows)
         {
-            string key = string.Join('\u0001', row.Labels);
+            // One grouping label (or none) is the common case: its value is the key, with no string built per row.
+            string key = row.Labels.Count switch
+            {
+                0 => string.Empty,
+                1 => row.Labels[0],
+                _ => string.Join('\u0001', row.Labels),
+            };
             if (!sums.TryGetValue(key, out var entry))
             {
                 if (sums.Count >= MaxSeries)

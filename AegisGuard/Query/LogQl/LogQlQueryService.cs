@@ -81,9 +81,7 @@ public sealed class LogQlQueryService(LogQueryStore store, LogQlMetricEvaluator 
         var start = new DateTime(from.Ticks / TimeSpan.TicksPerMicrosecond * TimeSpan.TicksPerMicrosecond, DateTimeKind.Utc);
         var end = to < start ? start.AddTicks(-1) : start + (step * ((to - start).Ticks / step.Ticks));
         var matrix = await evaluator.EvaluateAsync(query, orgId, start, end, step, cancellationToken);
-        var series = matrix.Series.Select(s => new LogSeriesEntry(
-            s.Labels,
-            s.Values.Select((v, j) => (v, j)).Where(p => p.v.HasValue).Select(p => new[] { UnixSeconds(start + (step * p.j)), p.v!.Value }).ToList())).ToList();
+        var series = matrix.Series.Select(s => new LogSeriesEntry(s.Labels, Points(s.Values, start, step))).ToList();
         return new LogSeriesResult(series, step.TotalSeconds, UnixSeconds(start), UnixSeconds(end), Stats(matrix.RowsScanned, matrix.FilesRead, started))
         {
             Warnings = QueryWarnings.For(matrix.Damaged),
@@ -213,6 +211,21 @@ public sealed class LogQlQueryService(LogQueryStore store, LogQlMetricEvaluator 
                 k.Value.Values.OrderByDescending(v => v.Value).ThenBy(v => v.Key, StringComparer.Ordinal).Take(TopValues)
                     .Select(v => new FacetValue(v.Key, v.Value)).ToList()))
             .ToList();
+    }
+
+    // A point for every step with a value; a loop, as a 24 h per-minute answer has tens of thousands of them.
+    private static List<double[]> Points(IReadOnlyList<double?> values, DateTime start, TimeSpan step)
+    {
+        var points = new List<double[]>(values.Count);
+        for (int j = 0; j < values.Count; j++)
+        {
+            if (values[j] is { } value)
+            {
+                points.Add([UnixSeconds(start + (step * j)), value]);
+            }
+        }
+
+        return points;
     }
 
     private static FacetValue ToFacet(LogValueCount count) => new(count.Value, count.Count);
