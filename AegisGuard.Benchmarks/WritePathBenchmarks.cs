@@ -9,7 +9,7 @@ namespace AegisGuard.Benchmarks;
 
 /// <summary>
 /// The write path after the 202, per 1000 rows of the load tool's logs: the row codec's decode of an ingest log record
-/// (the normalizer's decode stage), staging into DuckDB (the write stage, per batch as it arrives) and a whole flush —
+/// (the normalizer's decode stage), staging (the write stage, per batch as it arrives) and a whole flush —
 /// staging <see cref="BatchesPerFlush"/> batches, then the sorted zstd COPY to Parquet, the fsyncs and the manifest
 /// transaction. The COPY's own share is the flush minus the staging.
 /// Run: <c>dotnet AegisGuard.Benchmarks.dll --filter '*WritePath*' --inProcess</c>.
@@ -64,7 +64,7 @@ public class WritePathBenchmarks : IDisposable
     [Benchmark]
     public int CodecDecode() => TelemetryRowCodec.Read(encoded.WrittenSpan, Signal.Logs, 64).Count;
 
-    /// <summary>Staging only: <see cref="BatchesPerFlush"/> batches appended to DuckDB, then forgotten.</summary>
+    /// <summary>Staging only: <see cref="BatchesPerFlush"/> batches staged, then forgotten.</summary>
     [Benchmark(OperationsPerInvoke = BatchesPerFlush)]
     public int Stage()
     {

@@ -1,29 +1,51 @@
 using System.Globalization;
 using AegisGuard.Storage.Files;
+using AegisGuard.Storage.Parquet.Staging;
 using AegisGuard.Storage.Parquet.Tables;
 using AegisGuard.Storage.Telemetry;
 using DuckDB.NET.Data;
+using DuckDB.NET.Native;
 
 namespace AegisGuard.Storage.Parquet;
 
 /// <summary>
-/// Turns rows into zstd Parquet files with the DuckDB appender: rows are staged in connection-local temp tables
-/// as they arrive (one per partition), then a COPY writes each sorted to a hidden temp name, the file is fsynced
-/// and renamed into place. No query can see a half-written file because queries only read files listed in the
-/// manifest. Single-threaded by design.
+/// Turns rows into zstd Parquet files: rows are staged in .NET columnar buffers as they arrive (one per partition,
+/// <see cref="StagedRows"/>), then a COPY reads each through a DuckDB table function, sorts it and writes it to a
+/// hidden temp name; the file is fsynced and renamed into place. No query can see a half-written file because queries
+/// only read files listed in the manifest. Single-threaded by design.
 /// </summary>
+/// <remarks>
+/// Staging used to append to DuckDB temp tables; that spent most of the write thread keeping table statistics and
+/// transaction-local storage for rows that are only ever read once, by the COPY (issue #9).
+/// </remarks>
 internal sealed class PartitionWriter : IDisposable
 {
+    private static long functionsRegistered;
+
     private readonly string telemetryRoot;
     private readonly DuckDBConnection connection;
-    private readonly Dictionary<PartitionKey, StagedTable> staged = [];
-    private Dictionary<PartitionKey, StagedTable>? tentative;
-    private long tablesCreated;
+    private readonly string functionName;
+    private readonly Dictionary<PartitionKey, StagedRows> staged = [];
+    private readonly Dictionary<long, (StagedRows Rows, ColumnInfo[] Columns)> reading = [];
+    private Dictionary<PartitionKey, (int Rows, DateTime Min, DateTime Max)>? tentative;
+    private long readsStarted;
 
     public PartitionWriter(DuckDbEngine engine, string telemetryRoot)
     {
         this.telemetryRoot = telemetryRoot;
         connection = engine.OpenConnection();
+
+        // Functions live in the database's catalog, shared by its connections: one name per writer.
+        functionName = "aegis_staged_" + Interlocked.Increment(ref functionsRegistered).ToString(CultureInfo.InvariantCulture);
+        connection.RegisterTableFunction<long>(functionName, BindStaged, static (item, writers, row) =>
+        {
+            var (rows, index) = ((StagedRows, int))item!;
+            var buffers = rows.Buffers;
+            for (int i = 0; i < buffers.Length; i++)
+            {
+                buffers[i].Write(writers[i], index, row);
+            }
+        });
     }
 
     /// <summary>
@@ -37,68 +59,46 @@ internal sealed class PartitionWriter : IDisposable
             throw new InvalidOperationException("staging already begun");
         }
 
-        Execute("BEGIN TRANSACTION");
         tentative = [];
     }
 
     /// <summary>
-    /// Appends <paramref name="rows"/> to the staging table of <paramref name="key"/> (created on first use) inside the
-    /// batch begun by <see cref="BeginStaging"/>. Staged rows live in DuckDB's memory, not on the .NET heap: the
-    /// normalizer stages every batch as it arrives, so a second's worth of rows is not kept alive as objects the garbage
-    /// collector must trace and copy until the flush.
+    /// Adds <paramref name="rows"/> to the column buffers of <paramref name="key"/> (created on first use) inside the
+    /// batch begun by <see cref="BeginStaging"/>. Values are copied into flat arrays (text as UTF-8 bytes), so a second's
+    /// worth of rows is not kept alive as objects the garbage collector must trace and copy until the flush. Throws
+    /// <see cref="InvalidDataException"/> for a value the Parquet writer would refuse (text that is not valid Unicode).
     /// </summary>
     public void Stage<T>(ITableSchema<T> schema, PartitionKey key, List<T> rows)
         where T : TelemetryRow
     {
         var batch = tentative ?? throw new InvalidOperationException("call BeginStaging first");
-        if (!batch.TryGetValue(key, out var change))
+        if (!staged.TryGetValue(key, out var buffers))
         {
-            bool created = !staged.TryGetValue(key, out var table);
-            change = new StagedTable(table?.Name ?? "stage_" + (++tablesCreated).ToString(CultureInfo.InvariantCulture)) { Created = created };
-            if (created)
-            {
-                Execute($"CREATE TEMP TABLE {change.Name} ({schema.Columns})");
-            }
-
-            batch[key] = change;
+            buffers = new StagedRows([.. schema.Columns.Select(c => c.CreateBuffer())]);
+            staged[key] = buffers;
         }
 
-        using (var appender = connection.CreateAppender("temp", "main", change.Name))
+        batch.TryAdd(key, buffers.Mark());
+        var columns = schema.Columns;
+        foreach (var row in rows)
         {
-            foreach (var row in rows)
+            for (int i = 0; i < columns.Count; i++)
             {
-                schema.Append(appender.CreateRow(), key.OrgId, row);
-                change.Include(schema.TimeOf(row));
+                columns[i].Add(buffers.Buffers[i], key.OrgId, row);
             }
-        }
 
-        change.Rows += rows.Count;
+            buffers.Added(schema.TimeOf(row));
+        }
     }
 
     /// <summary>Keeps what was staged since <see cref="BeginStaging"/>.</summary>
     public void CommitStaging()
     {
-        var batch = tentative ?? throw new InvalidOperationException("call BeginStaging first");
-        Execute("COMMIT");
+        _ = tentative ?? throw new InvalidOperationException("call BeginStaging first");
         tentative = null;
-        foreach (var (key, change) in batch)
-        {
-            if (!staged.TryGetValue(key, out var table))
-            {
-                table = new StagedTable(change.Name);
-                staged[key] = table;
-            }
-
-            if (change.Rows > 0)
-            {
-                table.Include(change.Min);
-                table.Include(change.Max);
-                table.Rows += change.Rows;
-            }
-        }
     }
 
-    /// <summary>Forgets what was staged since <see cref="BeginStaging"/> (tables created for it included).</summary>
+    /// <summary>Forgets what was staged since <see cref="BeginStaging"/> (partitions it began included).</summary>
     public void RollbackStaging()
     {
         if (tentative is null)
@@ -106,39 +106,56 @@ internal sealed class PartitionWriter : IDisposable
             return;
         }
 
+        foreach (var (key, mark) in tentative)
+        {
+            var rows = staged[key];
+            rows.RollBack(mark);
+            if (mark.Rows == 0)
+            {
+                rows.Release();
+                staged.Remove(key);
+            }
+        }
+
         tentative = null;
-        Execute("ROLLBACK");
     }
 
     /// <summary>
-    /// Whether the engine itself still stages rows: appends a canary row to a scratch table in a transaction that is
-    /// rolled back. When a batch fails to stage but this succeeds, the batch's own data is the problem (quarantine it);
-    /// when this fails too, the engine is (retry later).
+    /// Whether the engine itself still takes rows: stages a canary row into a scratch buffer and has DuckDB read it
+    /// back through the staging function. When a batch fails to stage but this succeeds, the batch's own data is the
+    /// problem (quarantine it); when this fails too, the engine is (retry later).
     /// </summary>
     public bool ProbeEngine<T>(ITableSchema<T> schema, T canary)
         where T : TelemetryRow
     {
+        var probe = new StagedRows([.. schema.Columns.Select(c => c.CreateBuffer())]);
         try
         {
-            Execute("BEGIN TRANSACTION");
+            for (int i = 0; i < schema.Columns.Count; i++)
+            {
+                schema.Columns[i].Add(probe.Buffers[i], 0, canary);
+            }
+
+            probe.Added(schema.TimeOf(canary));
+            long id = StartReading(schema, probe);
             try
             {
-                Execute($"CREATE TEMP TABLE stage_probe ({schema.Columns})");
-                using (var appender = connection.CreateAppender("temp", "main", "stage_probe"))
-                {
-                    schema.Append(appender.CreateRow(), 0, canary);
-                }
+                using var command = connection.CreateCommand();
+                command.CommandText = $"SELECT count(*) FROM {functionName}({id.ToString(CultureInfo.InvariantCulture)})";
+                return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture) == 1;
             }
             finally
             {
-                Execute("ROLLBACK");
+                reading.Remove(id);
             }
-
-            return true;
         }
-        catch (Exception ex) when (ex is DuckDBException or InvalidOperationException)
+        catch (Exception ex) when (ex is DuckDBException or InvalidOperationException or InvalidDataException or OutOfMemoryException)
         {
             return false;
+        }
+        finally
+        {
+            probe.Release();
         }
     }
 
@@ -147,24 +164,34 @@ internal sealed class PartitionWriter : IDisposable
 
     /// <summary>
     /// Writes the staged rows of <paramref name="key"/> to <c>&lt;first&gt;-&lt;next&gt;.parquet</c> (replacing a file a replay
-    /// left there). The staging table stays until <see cref="ReleaseStaged"/>, so a failed flush can be written again.
+    /// left there). The buffers stay until <see cref="ReleaseStaged"/>, so a failed flush can be written again.
     /// </summary>
     public ManifestFile WriteStaged<T>(ITableSchema<T> schema, PartitionKey key, long firstAddress, long nextAddress)
         where T : TelemetryRow
     {
-        var table = staged[key];
+        var rows = staged[key];
         string name = string.Create(CultureInfo.InvariantCulture, $"{firstAddress:D14}-{nextAddress:D14}.parquet");
         string relative = $"{key.RelativeFolder}/{name}";
-        long bytes = CopyToParquet($"SELECT * FROM {table.Name} ORDER BY {schema.SortKey}", relative);
+        long id = StartReading(schema, rows);
+        long bytes;
+        try
+        {
+            bytes = CopyToParquet($"SELECT * FROM {functionName}({id.ToString(CultureInfo.InvariantCulture)}) ORDER BY {schema.SortKey}", relative);
+        }
+        finally
+        {
+            reading.Remove(id);
+        }
+
         return new ManifestFile
         {
             Path = relative,
             Signal = key.Signal,
             OrgId = key.OrgId,
             Day = key.Day,
-            MinTimestamp = table.Min,
-            MaxTimestamp = table.Max,
-            Rows = table.Rows,
+            MinTimestamp = rows.Min,
+            MaxTimestamp = rows.Max,
+            Rows = rows.Rows,
             Bytes = bytes,
             FirstAddress = firstAddress,
             NextAddress = nextAddress,
@@ -172,13 +199,12 @@ internal sealed class PartitionWriter : IDisposable
         };
     }
 
-    /// <summary>Drops every staging table (after the flush that wrote them is committed). A fresh table per flush:
-    /// deleted rows of a reused table kept their memory in DuckDB.</summary>
+    /// <summary>Drops every staged buffer (after the flush that wrote them is committed), pooled memory returned.</summary>
     public void ReleaseStaged()
     {
-        foreach (var table in staged.Values)
+        foreach (var rows in staged.Values)
         {
-            Execute($"DROP TABLE IF EXISTS {table.Name}");
+            rows.Release();
         }
 
         staged.Clear();
@@ -243,32 +269,30 @@ internal sealed class PartitionWriter : IDisposable
         command.ExecuteNonQuery();
     }
 
-    public void Dispose() => connection.Dispose();
-
-    private sealed class StagedTable(string name)
+    private long StartReading<T>(ITableSchema<T> schema, StagedRows rows)
+        where T : TelemetryRow
     {
-        public string Name { get; } = name;
+        long id = ++readsStarted;
+        var columns = schema.Columns.Select((c, i) => new ColumnInfo(c.Name, rows.Buffers[i].ClrType)).ToArray();
+        reading[id] = (rows, columns);
+        return id;
+    }
 
-        public DateTime Min { get; private set; } = DateTime.MaxValue;
-
-        public DateTime Max { get; private set; } = DateTime.MinValue;
-
-        public long Rows { get; set; }
-
-        /// <summary>True when the table was created by the staging batch this describes.</summary>
-        public bool Created { get; init; }
-
-        public void Include(DateTime time)
+    /// <summary>Binds <c>aegis_staged_n(id)</c> to the buffers being read; rows are (buffers, index) pairs.</summary>
+    private TableFunction BindStaged(IReadOnlyList<IDuckDBValueReader> parameters)
+    {
+        long id = parameters[0].GetValue<long>();
+        if (!reading.TryGetValue(id, out var source))
         {
-            if (time < Min)
-            {
-                Min = time;
-            }
-
-            if (time > Max)
-            {
-                Max = time;
-            }
+            throw new InvalidOperationException($"no staged rows are being read as {id}");
         }
+
+        return new TableFunction(source.Columns, Enumerable.Range(0, source.Rows.Rows).Select(i => (object)(source.Rows, i)));
+    }
+
+    public void Dispose()
+    {
+        ReleaseStaged();
+        connection.Dispose();
     }
 }

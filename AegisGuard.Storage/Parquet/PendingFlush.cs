@@ -5,7 +5,7 @@ namespace AegisGuard.Storage.Parquet;
 /// <summary>
 /// What the next flush covers: the partitions (signal, org, day) that have rows, the rows not yet staged, and the
 /// ingest log range [<see cref="FirstAddress"/>, <see cref="NextAddress"/>) they came from. <see cref="TelemetryStore.Stage"/>
-/// moves listed rows into DuckDB staging tables (the keys stay); one flush writes one Parquet file per partition,
+/// moves listed rows into the writer's column buffers (the keys stay); one flush writes one Parquet file per partition,
 /// named after that range.
 /// </summary>
 public sealed class PendingFlush

@@ -68,8 +68,8 @@ public sealed partial class TelemetryStore : IDisposable
     public long FlushedUntil => Interlocked.Read(ref flushedUntil);
 
     /// <summary>
-    /// Moves the rows collected in <paramref name="flush"/> so far into the flush writer's staging tables (DuckDB
-    /// memory) and empties its lists; <see cref="Flush"/> writes what was staged. Called by the normalizer after every
+    /// Moves the rows collected in <paramref name="flush"/> so far into the flush writer's column buffers (flat arrays,
+    /// not row objects) and empties its lists; <see cref="Flush"/> writes what was staged. Called by the normalizer after every
     /// batch, so pending rows do not pile up on the .NET heap (their garbage collection was most of ingestion's tail
     /// latency). Single-threaded, like <see cref="Flush"/>.
     /// </summary>
@@ -104,8 +104,9 @@ public sealed partial class TelemetryStore : IDisposable
     }
 
     /// <summary>
-    /// Whether DuckDB still stages rows at all (a canary row, rolled back). Tells a batch whose own data cannot be
-    /// staged (quarantine it) from an engine that cannot stage anything (retry later).
+    /// Whether rows can still be staged and read by DuckDB at all (a canary row, staged aside and read back through the
+    /// staging table function). Tells a batch whose own data cannot be staged (quarantine it) from an engine that cannot
+    /// take anything (retry later).
     /// </summary>
     public bool EngineAcceptsRows() => flushWriter.ProbeEngine(LogTable.Instance, new LogRecord
     {

@@ -1,5 +1,5 @@
+using AegisGuard.Storage.Parquet.Staging;
 using AegisGuard.Storage.Telemetry;
-using DuckDB.NET.Data;
 
 namespace AegisGuard.Storage.Parquet.Tables;
 
@@ -10,27 +10,23 @@ internal sealed class LogTable : ITableSchema<LogRecord>
 
     public Signal Signal => Signal.Logs;
 
-    public string Columns => """
-        org_id INTEGER, ts TIMESTAMP, received_at TIMESTAMP, service VARCHAR, level VARCHAR, host VARCHAR,
-        message VARCHAR, trace_id VARCHAR, span_id VARCHAR, attributes VARCHAR, source_address BIGINT, source_index INTEGER
-        """;
+    public IReadOnlyList<TableColumn<LogRecord>> Columns { get; } =
+    [
+        Column.OrgId<LogRecord>(),
+        Column.Timestamp<LogRecord>("ts", r => r.Timestamp),
+        Column.Timestamp<LogRecord>("received_at", r => r.ReceivedAt),
+        Column.Varchar<LogRecord>("service", r => r.Service),
+        Column.Varchar<LogRecord>("level", r => r.Level),
+        Column.Varchar<LogRecord>("host", r => r.Host),
+        Column.Varchar<LogRecord>("message", r => r.Message),
+        Column.Varchar<LogRecord>("trace_id", r => r.TraceId),
+        Column.Varchar<LogRecord>("span_id", r => r.SpanId),
+        Column.Varchar<LogRecord>("attributes", r => r.AttributesJson),
+        Column.BigInt<LogRecord>("source_address", r => r.SourceAddress),
+        Column.Integer<LogRecord>("source_index", r => r.SourceIndex),
+    ];
 
     public string SortKey => "service, ts";
 
     public DateTime TimeOf(LogRecord row) => row.Timestamp;
-
-    public void Append(IDuckDBAppenderRow row, int orgId, LogRecord r) => row
-        .AppendValue(orgId)
-        .AppendValue(r.Timestamp)
-        .AppendValue(r.ReceivedAt)
-        .AppendValue(r.Service)
-        .AppendValue(r.Level)
-        .AppendValue(r.Host)
-        .AppendValue(r.Message)
-        .AppendValue(r.TraceId)
-        .AppendValue(r.SpanId)
-        .AppendValue(r.AttributesJson)
-        .AppendValue(r.SourceAddress)
-        .AppendValue(r.SourceIndex)
-        .EndRow();
 }

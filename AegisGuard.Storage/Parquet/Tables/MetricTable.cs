@@ -1,5 +1,5 @@
+using AegisGuard.Storage.Parquet.Staging;
 using AegisGuard.Storage.Telemetry;
-using DuckDB.NET.Data;
 
 namespace AegisGuard.Storage.Parquet.Tables;
 
@@ -10,26 +10,22 @@ internal sealed class MetricTable : ITableSchema<MetricPoint>
 
     public Signal Signal => Signal.Metrics;
 
-    public string Columns => """
-        org_id INTEGER, ts TIMESTAMP, name VARCHAR, type VARCHAR, value DOUBLE, count BIGINT,
-        bucket_bounds DOUBLE[], bucket_counts BIGINT[], labels VARCHAR, source_address BIGINT, source_index INTEGER
-        """;
+    public IReadOnlyList<TableColumn<MetricPoint>> Columns { get; } =
+    [
+        Column.OrgId<MetricPoint>(),
+        Column.Timestamp<MetricPoint>("ts", r => r.Timestamp),
+        Column.Varchar<MetricPoint>("name", r => r.Name),
+        Column.Varchar<MetricPoint>("type", r => r.Type),
+        Column.Double<MetricPoint>("value", r => r.Value),
+        Column.BigInt<MetricPoint>("count", r => r.Count),
+        Column.List<MetricPoint, double>("bucket_bounds", r => r.BucketBounds),
+        Column.List<MetricPoint, long>("bucket_counts", r => r.BucketCounts),
+        Column.Varchar<MetricPoint>("labels", r => r.LabelsJson),
+        Column.BigInt<MetricPoint>("source_address", r => r.SourceAddress),
+        Column.Integer<MetricPoint>("source_index", r => r.SourceIndex),
+    ];
 
     public string SortKey => "name, labels, ts";
 
     public DateTime TimeOf(MetricPoint row) => row.Timestamp;
-
-    public void Append(IDuckDBAppenderRow row, int orgId, MetricPoint r) => row
-        .AppendValue(orgId)
-        .AppendValue(r.Timestamp)
-        .AppendValue(r.Name)
-        .AppendValue(r.Type)
-        .AppendValue(r.Value)
-        .AppendValue(r.Count)
-        .AppendValue<double>(r.BucketBounds)
-        .AppendValue<long>(r.BucketCounts)
-        .AppendValue(r.LabelsJson)
-        .AppendValue(r.SourceAddress)
-        .AppendValue(r.SourceIndex)
-        .EndRow();
 }

@@ -1,5 +1,5 @@
+using AegisGuard.Storage.Parquet.Staging;
 using AegisGuard.Storage.Telemetry;
-using DuckDB.NET.Data;
 
 namespace AegisGuard.Storage.Parquet.Tables;
 
@@ -10,32 +10,27 @@ internal sealed class RumTable : ITableSchema<RumEvent>
 
     public Signal Signal => Signal.Rum;
 
-    public string Columns => """
-        org_id INTEGER, ts TIMESTAMP, type VARCHAR, session_id VARCHAR, application VARCHAR, url VARCHAR,
-        vital_name VARCHAR, vital_value DOUBLE, error_message VARCHAR, error_stack VARCHAR, action_name VARCHAR,
-        duration_ms DOUBLE, user_agent VARCHAR, attributes VARCHAR, source_address BIGINT, source_index INTEGER
-        """;
+    public IReadOnlyList<TableColumn<RumEvent>> Columns { get; } =
+    [
+        Column.OrgId<RumEvent>(),
+        Column.Timestamp<RumEvent>("ts", r => r.Timestamp),
+        Column.Varchar<RumEvent>("type", r => r.Type),
+        Column.Varchar<RumEvent>("session_id", r => r.SessionId),
+        Column.Varchar<RumEvent>("application", r => r.Application),
+        Column.Varchar<RumEvent>("url", r => r.Url),
+        Column.Varchar<RumEvent>("vital_name", r => r.VitalName),
+        Column.Double<RumEvent>("vital_value", r => r.VitalValue),
+        Column.Varchar<RumEvent>("error_message", r => r.ErrorMessage),
+        Column.Varchar<RumEvent>("error_stack", r => r.ErrorStack),
+        Column.Varchar<RumEvent>("action_name", r => r.ActionName),
+        Column.Double<RumEvent>("duration_ms", r => r.DurationMs),
+        Column.Varchar<RumEvent>("user_agent", r => r.UserAgent),
+        Column.Varchar<RumEvent>("attributes", r => r.AttributesJson),
+        Column.BigInt<RumEvent>("source_address", r => r.SourceAddress),
+        Column.Integer<RumEvent>("source_index", r => r.SourceIndex),
+    ];
 
     public string SortKey => "application, type, ts";
 
     public DateTime TimeOf(RumEvent row) => row.Timestamp;
-
-    public void Append(IDuckDBAppenderRow row, int orgId, RumEvent r) => row
-        .AppendValue(orgId)
-        .AppendValue(r.Timestamp)
-        .AppendValue(r.Type)
-        .AppendValue(r.SessionId)
-        .AppendValue(r.Application)
-        .AppendValue(r.Url)
-        .AppendValue(r.VitalName)
-        .AppendValue(r.VitalValue)
-        .AppendValue(r.ErrorMessage)
-        .AppendValue(r.ErrorStack)
-        .AppendValue(r.ActionName)
-        .AppendValue(r.DurationMs)
-        .AppendValue(r.UserAgent)
-        .AppendValue(r.AttributesJson)
-        .AppendValue(r.SourceAddress)
-        .AppendValue(r.SourceIndex)
-        .EndRow();
 }

@@ -1,5 +1,5 @@
+using AegisGuard.Storage.Parquet.Staging;
 using AegisGuard.Storage.Telemetry;
-using DuckDB.NET.Data;
 
 namespace AegisGuard.Storage.Parquet.Tables;
 
@@ -15,34 +15,29 @@ internal sealed class SpanTable : ITableSchema<SpanRecord>
 
     public Signal Signal => Signal.Traces;
 
-    public string Columns => """
-        org_id INTEGER, trace_id VARCHAR, span_id VARCHAR, parent_span_id VARCHAR, service VARCHAR, name VARCHAR,
-        kind VARCHAR, start_ts TIMESTAMP, end_ts TIMESTAMP, duration_us BIGINT, status VARCHAR, status_message VARCHAR,
-        attributes VARCHAR, source_address BIGINT, source_index INTEGER, events VARCHAR, links VARCHAR, resource VARCHAR
-        """;
+    public IReadOnlyList<TableColumn<SpanRecord>> Columns { get; } =
+    [
+        Column.OrgId<SpanRecord>(),
+        Column.Varchar<SpanRecord>("trace_id", r => r.TraceId),
+        Column.Varchar<SpanRecord>("span_id", r => r.SpanId),
+        Column.Varchar<SpanRecord>("parent_span_id", r => r.ParentSpanId),
+        Column.Varchar<SpanRecord>("service", r => r.Service),
+        Column.Varchar<SpanRecord>("name", r => r.Name),
+        Column.Varchar<SpanRecord>("kind", r => r.Kind),
+        Column.Timestamp<SpanRecord>("start_ts", r => r.Start),
+        Column.Timestamp<SpanRecord>("end_ts", r => r.End),
+        Column.BigInt<SpanRecord>("duration_us", r => r.DurationMicros),
+        Column.Varchar<SpanRecord>("status", r => r.Status),
+        Column.Varchar<SpanRecord>("status_message", r => r.StatusMessage),
+        Column.Varchar<SpanRecord>("attributes", r => r.AttributesJson),
+        Column.BigInt<SpanRecord>("source_address", r => r.SourceAddress),
+        Column.Integer<SpanRecord>("source_index", r => r.SourceIndex),
+        Column.Varchar<SpanRecord>("events", r => r.EventsJson),
+        Column.Varchar<SpanRecord>("links", r => r.LinksJson),
+        Column.Varchar<SpanRecord>("resource", r => r.ResourceJson),
+    ];
 
     public string SortKey => "trace_id, start_ts";
 
     public DateTime TimeOf(SpanRecord row) => row.Start;
-
-    public void Append(IDuckDBAppenderRow row, int orgId, SpanRecord r) => row
-        .AppendValue(orgId)
-        .AppendValue(r.TraceId)
-        .AppendValue(r.SpanId)
-        .AppendValue(r.ParentSpanId)
-        .AppendValue(r.Service)
-        .AppendValue(r.Name)
-        .AppendValue(r.Kind)
-        .AppendValue(r.Start)
-        .AppendValue(r.End)
-        .AppendValue(r.DurationMicros)
-        .AppendValue(r.Status)
-        .AppendValue(r.StatusMessage)
-        .AppendValue(r.AttributesJson)
-        .AppendValue(r.SourceAddress)
-        .AppendValue(r.SourceIndex)
-        .AppendValue(r.EventsJson)
-        .AppendValue(r.LinksJson)
-        .AppendValue(r.ResourceJson)
-        .EndRow();
 }

@@ -1,0 +1,37 @@
+using DuckDB.NET.Data.DataChunk.Writer;
+
+namespace AegisGuard.Storage.Parquet.Staging;
+
+/// <summary>A BIGINT column, NULL allowed.</summary>
+internal sealed class Int64Column : ColumnBuffer
+{
+    private long[] values = [];
+    private bool[] nulls = [];
+
+    public override Type ClrType => typeof(long);
+
+    public void Add(long? value)
+    {
+        Ensure(ref values, Count + 1);
+        Ensure(ref nulls, Count + 1);
+        values[Count] = value.GetValueOrDefault();
+        nulls[Count] = !value.HasValue;
+        Count++;
+    }
+
+    public long? this[int index] => nulls[index] ? null : values[index];
+
+    public override void Truncate(int count) => Count = count;
+
+    public override void Write(IDuckDBDataWriter writer, int index, ulong row)
+    {
+        if (nulls[index])
+        {
+            writer.WriteNull(row);
+        }
+        else
+        {
+            writer.WriteValue(values[index], row);
+        }
+    }
+}
