@@ -34,7 +34,11 @@ internal sealed class LatencySketch
         }
     }
 
-    /// <summary>The value at quantile <paramref name="q"/> (nearest rank below q·(n−1)), or null when empty.</summary>
+    /// <summary>
+    /// The value at quantile <paramref name="q"/>, interpolated between ranks ⌊q·(n−1)⌋ and ⌈q·(n−1)⌉ as DuckDB's
+    /// <c>quantile_cont</c> does; each rank's value is within <see cref="RelativeError"/> of the true one, so their
+    /// weighted mean is within it of the exact answer too. Null when empty.
+    /// </summary>
     public double? Quantile(double q)
     {
         if (Count <= 0)
@@ -42,18 +46,11 @@ internal sealed class LatencySketch
             return null;
         }
 
-        long rank = (long)Math.Floor(q * (Count - 1));
-        long seen = 0;
-        foreach (var (index, count) in buckets)
-        {
-            seen += count;
-            if (seen > rank)
-            {
-                return Value(index);
-            }
-        }
-
-        return Value(buckets.Keys.Last());
+        double position = q * (Count - 1);
+        long low = (long)Math.Floor(position);
+        double lower = AtRank(low);
+        double fraction = position - low;
+        return fraction == 0 ? lower : lower + (fraction * (AtRank(low + 1) - lower));
     }
 
     /// <summary>Compact form: (zig-zag varint bucket delta, varint count) pairs.</summary>
@@ -83,6 +80,21 @@ internal sealed class LatencySketch
         }
 
         return sketch;
+    }
+
+    private double AtRank(long rank)
+    {
+        long seen = 0;
+        foreach (var (index, count) in buckets)
+        {
+            seen += count;
+            if (seen > rank)
+            {
+                return Value(index);
+            }
+        }
+
+        return Value(buckets.Keys.Last());
     }
 
     private void AddBucket(int index, long count)
