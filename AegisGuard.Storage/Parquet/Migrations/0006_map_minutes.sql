@@ -17,3 +17,8 @@ CREATE TABLE map_minutes (
     all_sketch     BLOB,              -- latencies of every span (call)
     PRIMARY KEY (org_id, minute, caller, callee)
 ) WITHOUT ROWID;
+
+-- A manifest whose follower already passed its spans before this table existed: follow them again from the start, so
+-- the aggregates hold every listed span. Recomputing the summaries and the trace-id index from the same spans gives the
+-- same rows (upserts and INSERT OR IGNORE), and at watermark 0 no trace has spans below it to subtract.
+UPDATE trace_follower SET address = 0 WHERE name = 'summaries';
