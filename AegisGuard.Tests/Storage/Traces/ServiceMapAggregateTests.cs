@@ -22,22 +22,29 @@ public sealed class ServiceMapAggregateTests
         using var store = new TelemetryStore(new DataDirectory(dir.Path));
         var batches = Traces(40, Midnight.AddMinutes(-3));
         long address = 100;
-        // Children before parents (reverse order), every third batch sent twice, and a catch-up after some batches so
-        // traces are completed across several follower steps.
+        // Children before parents (reverse order); a catch-up between the two batches of every other trace, so those
+        // traces are completed in a later follower step; every third batch sent again at the end, after a catch-up.
+        var again = new List<SpanRecord[]>();
         for (int i = batches.Count - 1; i >= 0; i--)
         {
             Flush(store, address, address + 100, 1, batches[i]);
             address += 100;
             if (i % 3 == 0)
             {
-                Flush(store, address, address + 100, 1, batches[i]);
-                address += 100;
+                again.Add(batches[i]);
             }
 
-            if (i % 4 == 0)
+            if (i % 4 == 1)
             {
                 await store.Spans.Follower.WaitForAsync(address, CancellationToken.None);
             }
+        }
+
+        await store.Spans.Follower.WaitForAsync(address, CancellationToken.None);
+        foreach (var batch in again)
+        {
+            Flush(store, address, address + 100, 1, batch);
+            address += 100;
         }
 
         await store.Spans.Follower.WaitForAsync(address, CancellationToken.None);
