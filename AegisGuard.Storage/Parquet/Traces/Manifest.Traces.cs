@@ -72,7 +72,9 @@ public sealed partial class Manifest
     /// Writes summaries (replacing those of the same traces), adds the traces' new addresses to the trace-id index and
     /// moves the watermark, in one transaction.
     /// </summary>
-    internal void SaveTraceSummaries(IReadOnlyList<TraceSummaryState> summaries, IEnumerable<(int OrgId, string TraceId, long Address)> addresses, long watermark)
+    internal void SaveTraceSummaries(
+        IReadOnlyList<TraceSummaryState> summaries, IEnumerable<(int OrgId, string TraceId, long Address)> addresses, long watermark,
+        IReadOnlyDictionary<int, Dictionary<(long Minute, string Caller, string Callee), MapCell>>? mapDeltas = null)
     {
         using var connection = database.Open();
         using var transaction = connection.BeginTransaction();
@@ -125,6 +127,11 @@ public sealed partial class Manifest
         }
 
         InsertTraceAddresses(connection, transaction, addresses);
+        if (mapDeltas is not null)
+        {
+            ApplyMapDeltas(connection, transaction, mapDeltas);
+        }
+
         using (var position = connection.CreateCommand())
         {
             position.Transaction = transaction;
@@ -178,6 +185,23 @@ public sealed partial class Manifest
             delete.Parameters.AddWithValue("$org", org);
             delete.Parameters.AddWithValue("$cut", earliest.TryGetValue(org, out long cut) ? cut : long.MaxValue);
             dropped += delete.ExecuteNonQuery();
+        }
+
+        // The map aggregates follow the same cut, for every org that has rows (an org whose files are all gone loses them all).
+        var mapOrgs = new List<int>();
+        using (var map = connection.CreateCommand())
+        {
+            map.CommandText = "SELECT DISTINCT org_id FROM map_minutes";
+            using var reader = map.ExecuteReader();
+            while (reader.Read())
+            {
+                mapOrgs.Add(reader.GetInt32(0));
+            }
+        }
+
+        foreach (int org in mapOrgs)
+        {
+            ExpireMapMinutes(connection, org, earliest.TryGetValue(org, out long cut) ? cut : long.MaxValue);
         }
 
         return dropped;

@@ -8,7 +8,8 @@ namespace AegisGuard.Storage.Parquet.Traces;
 /// Keeps the trace summaries in step with the span rows the manifest lists, without hooking into the write path:
 /// it reads the rows at or above its watermark (and below the manifest's flushed position) from the files whose
 /// address range reaches past it, recomputes the summary of every trace they touch from all of that trace's spans,
-/// and moves the watermark in the same SQLite transaction as the summaries and the trace-id index (which ingest log
+/// and moves the watermark in the same SQLite transaction as the summaries, the per-minute service-map aggregates
+/// (<see cref="MapContribution"/>) and the trace-id index (which ingest log
 /// addresses carried each trace's spans: see <see cref="Manifest.ListTraceFiles"/>). A crash between two catch-ups repeats the
 /// last one, which recomputes the same summaries: nothing is counted twice or lost. Compacted files keep each row's
 /// <c>source_address</c>, so which file a row is in does not matter. Summaries of traces older than every listed span
@@ -95,6 +96,7 @@ public sealed class TraceSummaryFollower : IDisposable
         var boundaries = files.Select(f => f.NextAddress).Where(a => a > mark && a < flushed).Distinct().Order().ToList();
         long upper = boundaries.Count > MaxBoundariesPerStep ? boundaries[MaxBoundariesPerStep - 1] : flushed;
         var summaries = new List<TraceSummaryState>();
+        var mapDeltas = new Dictionary<int, Dictionary<(long Minute, string Caller, string Callee), MapCell>>();
         var addresses = new List<(int OrgId, string TraceId, long Address)>();
         foreach (var org in files.Where(f => f.FirstAddress < upper).GroupBy(f => f.OrgId))
         {
@@ -136,9 +138,23 @@ public sealed class TraceSummaryFollower : IDisposable
             }
 
             summaries.AddRange(byTrace.Select(t => TraceSummaryBuilder.Build(org.Key, t.Key, t.Value)));
+
+            // The map aggregates take each touched trace's contribution now minus the one it made when the watermark
+            // was reached: the contribution of its spans below the watermark, which are the same spans then and now.
+            var delta = new Dictionary<(long Minute, string Caller, string Callee), MapCell>();
+            foreach (var spans in byTrace.Values)
+            {
+                MapContribution.Merge(delta, MapContribution.Build(spans), 1);
+                if (spans.Any(s => s.SourceAddress < mark))
+                {
+                    MapContribution.Merge(delta, MapContribution.Build(spans.Where(s => s.SourceAddress < mark)), -1);
+                }
+            }
+
+            mapDeltas[org.Key] = delta;
         }
 
-        manifest.SaveTraceSummaries(summaries, addresses, upper);
+        manifest.SaveTraceSummaries(summaries, addresses, upper, mapDeltas);
         Interlocked.Exchange(ref watermark, upper);
         return summaries.Count;
     }

@@ -195,6 +195,7 @@ public sealed class TracesApiTests : IClassFixture<TracesApiTests.KnownTraces>
             $"{e.GetProperty("caller").GetString()}>{e.GetProperty("callee").GetString()}:{e.GetProperty("callCount").GetInt64()}:" +
             $"{e.GetProperty("errorRate").GetDouble()}:{e.GetProperty("p50Ms").GetDouble()}"));
         Assert.Equal(1 / 120.0, map.GetProperty("edges")[0].GetProperty("ratePerSecond").GetDouble());
+        Assert.Equal(("raw", 0.0), (map.GetProperty("source").GetString(), map.GetProperty("percentileError").GetDouble()));
         var op = Assert.Single(edge.GetProperty("operations").EnumerateArray());
         Assert.Equal(("AddItem", "SELECT", 1L, 1L, 20.0), (op.GetProperty("callerOperation").GetString(), op.GetProperty("calleeOperation").GetString(),
             op.GetProperty("callCount").GetInt64(), op.GetProperty("errorCount").GetInt64(), op.GetProperty("p95Ms").GetDouble()));

@@ -29,8 +29,13 @@ public static partial class TracesApi
     /// <summary>An edge of the service map: calls from caller spans to child spans of callee.</summary>
     public sealed record MapEdge(string Caller, string Callee, long CallCount, double RatePerSecond, double ErrorRate, double P50Ms, double P95Ms, double P99Ms);
 
-    /// <summary>GET /api/services/map.</summary>
-    public sealed record ServiceMapResult(IReadOnlyList<MapNode> Nodes, IReadOnlyList<MapEdge> Edges, IReadOnlyList<string> Warnings);
+    /// <summary>
+    /// GET /api/services/map. <c>Source</c> is <c>raw</c> (exact) or <c>aggregates</c> (per-minute aggregates over a large
+    /// range: counts exact, percentiles within ±<c>PercentileError</c> relative, the range widened to whole minutes as
+    /// <c>From</c>/<c>To</c> say).
+    /// </summary>
+    public sealed record ServiceMapResult(
+        IReadOnlyList<MapNode> Nodes, IReadOnlyList<MapEdge> Edges, IReadOnlyList<string> Warnings, string Source, double PercentileError, DateTime From, DateTime To);
 
     /// <summary>Calls of an edge between two operations.</summary>
     public sealed record EdgeOperationView(string CallerOperation, string CalleeOperation, long CallCount, long ErrorCount, double P95Ms);

@@ -265,19 +265,28 @@ public static partial class TracesApi
             return Invalid(errors);
         }
 
-        double seconds = (end - start).TotalSeconds;
         var request = new SpanStatsRequest { OrgId = user.GetOrgId(), From = start, To = end };
-        // Two independent scans: run side by side, the map costs the slower of them rather than their sum.
-        var nodesTask = store.StatsAsync(request, cancellationToken);
-        var edgesTask = store.EdgesAsync(request, cancellationToken);
-        await Task.WhenAll(nodesTask, edgesTask);
-        var nodes = await nodesTask;
-        var edges = await edgesTask;
+        ServiceMapAnswer map;
+        if (store is IServiceMapSource source)
+        {
+            map = await source.ServiceMapAsync(request, cancellationToken);
+        }
+        else
+        {
+            // Two independent scans: run side by side, the map costs the slower of them rather than their sum.
+            var nodesTask = store.StatsAsync(request, cancellationToken);
+            var edgesTask = store.EdgesAsync(request, cancellationToken);
+            await Task.WhenAll(nodesTask, edgesTask);
+            var (nodes, edges) = (await nodesTask, await edgesTask);
+            map = new ServiceMapAnswer(nodes.Groups, edges.Edges, "raw", 0, start, end, nodes.Warnings.Concat(edges.Warnings).Distinct(StringComparer.Ordinal).ToList());
+        }
+
+        double seconds = (map.To - map.From).TotalSeconds;
         return TypedResults.Ok(new ServiceMapResult(
-            nodes.Groups.Select(g => new MapNode(g.Name, g.SpanCount, g.RequestCount / seconds, g.ErrorRate, Ms(g.P50Micros), Ms(g.P95Micros), Ms(g.P99Micros))).ToList(),
-            edges.Edges.Select(e => new MapEdge(e.Caller, e.Callee, e.CallCount, e.CallCount / seconds, (double)e.ErrorCount / e.CallCount,
+            map.Nodes.Select(g => new MapNode(g.Name, g.SpanCount, g.RequestCount / seconds, g.ErrorRate, Ms(g.P50Micros), Ms(g.P95Micros), Ms(g.P99Micros))).ToList(),
+            map.Edges.Select(e => new MapEdge(e.Caller, e.Callee, e.CallCount, e.CallCount / seconds, (double)e.ErrorCount / e.CallCount,
                 Ms(e.P50Micros), Ms(e.P95Micros), Ms(e.P99Micros))).ToList(),
-            nodes.Warnings.Concat(edges.Warnings).Distinct(StringComparer.Ordinal).ToList()));
+            map.Warnings, map.Source, map.PercentileError, map.From, map.To));
     }
 
     private static async Task<IResult> EdgeAsync(

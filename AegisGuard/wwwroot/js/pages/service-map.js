@@ -62,7 +62,11 @@ function draw() {
     const { nodes, edges } = graph;
     ui.empty.hidden = nodes.length !== 0;
     ui.summary.textContent = nodes.length
-        ? `${nodes.length} service${nodes.length === 1 ? '' : 's'}, ${edges.length} dependenc${edges.length === 1 ? 'y' : 'ies'}`
+        ? `${nodes.length} service${nodes.length === 1 ? '' : 's'}, ${edges.length} dependenc${edges.length === 1 ? 'y' : 'ies'}` +
+          // Over large ranges the server answers from per-minute aggregates: exact counts, percentiles within ±1 %.
+          (graph.source === 'aggregates'
+              ? ` · from per-minute aggregates: percentiles approximate (±${Math.round(graph.percentileError * 100)} %)`
+              : '')
         : '';
     if (!nodes.length) {
         ui.canvas.replaceChildren();
