@@ -11,10 +11,10 @@ internal static class Column
         new(name, () => new Int32Column(), (b, _, r) => ((Int32Column)b).Add(value(r)));
 
     public static TableColumn<T> BigInt<T>(string name, Func<T, long?> value) =>
-        new(name, () => new Int64Column(), (b, _, r) => ((Int64Column)b).Add(value(r)));
+        new(name, () => new NullableColumn<long>(), (b, _, r) => ((NullableColumn<long>)b).Add(value(r)));
 
     public static TableColumn<T> Double<T>(string name, Func<T, double?> value) =>
-        new(name, () => new DoubleColumn(), (b, _, r) => ((DoubleColumn)b).Add(value(r)));
+        new(name, () => new NullableColumn<double>(), (b, _, r) => ((NullableColumn<double>)b).Add(value(r)));
 
     public static TableColumn<T> Timestamp<T>(string name, Func<T, DateTime> value) =>
         new(name, () => new TimestampColumn(), (b, _, r) => ((TimestampColumn)b).Add(value(r)));

@@ -2,15 +2,16 @@ using DuckDB.NET.Data.DataChunk.Writer;
 
 namespace AegisGuard.Storage.Parquet.Staging;
 
-/// <summary>A BIGINT column, NULL allowed.</summary>
-internal sealed class Int64Column : ColumnBuffer
+/// <summary>A column of numbers, NULL allowed: BIGINT for <see cref="long"/>, DOUBLE for <see cref="double"/>.</summary>
+internal sealed class NullableColumn<TValue> : ColumnBuffer
+    where TValue : struct
 {
-    private long[] values = [];
+    private TValue[] values = [];
     private bool[] nulls = [];
 
-    public override Type ClrType => typeof(long);
+    public override Type ClrType => typeof(TValue);
 
-    public void Add(long? value)
+    public void Add(TValue? value)
     {
         Ensure(ref values, Count + 1);
         Ensure(ref nulls, Count + 1);
@@ -19,7 +20,7 @@ internal sealed class Int64Column : ColumnBuffer
         Count++;
     }
 
-    public long? this[int index] => nulls[index] ? null : values[index];
+    public TValue? this[int index] => nulls[index] ? null : values[index];
 
     public override void Truncate(int count) => Count = count;
 
