@@ -16,21 +16,32 @@ public sealed partial class ParquetSpanStore : IServiceMapSource
     /// </summary>
     public long MapRawRowLimit { get; set; } = 250_000;
 
+    /// <summary>
+    /// Beyond this many span rows not yet followed (a backlog after a restart, or the whole data set right after
+    /// migration 0006), the map does not catch the follower up inside the request — that could take minutes — but
+    /// answers from the raw spans (exact, slower) and says why; the follower catches up in the background.
+    /// </summary>
+    public long MapCatchUpRowLimit { get; set; } = 1_000_000;
+
     /// <inheritdoc />
     public async Task<ServiceMapAnswer> ServiceMapAsync(SpanStatsRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var all = request with { Service = null, Operation = null };
         long rows = manifest.ListFiles(Signal.Traces, all.OrgId, all.From - ParentLookbehind, all.To).Sum(f => f.Rows);
-        if (rows <= MapRawRowLimit)
+        long behind = rows <= MapRawRowLimit ? 0 : manifest.ListFilesReaching(Signal.Traces, Follower.Watermark).Sum(f => f.Rows);
+        if (rows <= MapRawRowLimit || behind > MapCatchUpRowLimit)
         {
+            IEnumerable<string> notes = behind > MapCatchUpRowLimit
+                ? [$"the per-minute map aggregates are still being built ({behind} span rows to take in): answered from the raw spans"]
+                : [];
             // Two independent scans: run side by side, the map costs the slower of them rather than their sum.
             var nodesTask = StatsAsync(all, cancellationToken);
             var edgesTask = EdgesAsync(all, cancellationToken);
             await Task.WhenAll(nodesTask, edgesTask);
             var (nodes, edges) = (await nodesTask, await edgesTask);
             return new ServiceMapAnswer(nodes.Groups, edges.Edges, "raw", 0, all.From, all.To,
-                nodes.Warnings.Concat(edges.Warnings).Distinct(StringComparer.Ordinal).ToList());
+                notes.Concat(nodes.Warnings).Concat(edges.Warnings).Distinct(StringComparer.Ordinal).ToList());
         }
 
         // Spans stored but not yet followed would be missing: take them in first (normally a few milliseconds, the

@@ -132,6 +132,36 @@ public sealed class ServiceMapAggregateTests
     }
 
     [Fact]
+    public async Task A_long_backlog_is_answered_from_raw_spans_instead_of_catching_up_inside_the_request()
+    {
+        using var dir = new TempDirectory();
+        using var store = new TelemetryStore(new DataDirectory(dir.Path));
+        long address = 100;
+        foreach (var batch in Traces(3, Midnight.AddHours(1)))
+        {
+            Flush(store, address, address + 100, 1, batch);
+            address += 100;
+        }
+
+        var request = new SpanStatsRequest { OrgId = 1, From = Midnight, To = Midnight.AddHours(2) };
+        store.Spans.MapRawRowLimit = long.MaxValue;
+        var raw = await store.Spans.ServiceMapAsync(request, CancellationToken.None);
+        store.Spans.MapRawRowLimit = -1;
+        store.Spans.MapCatchUpRowLimit = 0;
+
+        var behind = await store.Spans.ServiceMapAsync(request, CancellationToken.None);
+
+        Assert.Equal("raw", behind.Source);
+        Assert.Contains(behind.Warnings, w => w.Contains("still being built", StringComparison.Ordinal));
+        Assert.Equal(0, store.Spans.Follower.Watermark);
+        Assert.Equal(raw.Nodes.Select(n => (n.Name, n.SpanCount)), behind.Nodes.Select(n => (n.Name, n.SpanCount)));
+
+        // Once the follower has caught up (in the background, in the host), the same request reads the aggregates.
+        await store.Spans.Follower.CatchUpAsync(CancellationToken.None);
+        Assert.Equal("aggregates", (await store.Spans.ServiceMapAsync(request, CancellationToken.None)).Source);
+    }
+
+    [Fact]
     public async Task Orgs_are_kept_apart_and_retention_drops_the_rows_of_expired_days()
     {
         using var dir = new TempDirectory();
