@@ -638,6 +638,9 @@ public sealed partial class LogsPageTests(BrowserFixture browser) : IAsyncLifeti
     /// <summary>Does <paramref name="action"/> and waits until the page has completed another run (its data-runs count moved).</summary>
     private async Task AfterNextRunAsync(Func<Task> action)
     {
+        // A run still in flight (started by the step before) would move the count too, and its answer would then replace
+        // the list after the caller has moved on: wait for it first (the page drops is-loading and counts in one go).
+        await Expect(Page.Locator("#logs-explorer")).Not.ToHaveClassAsync(new System.Text.RegularExpressions.Regex("(^|\\s)is-loading(\\s|$)"));
         int runs = int.Parse(await Page.Locator("#logs-explorer").GetAttributeAsync("data-runs") ?? "0", System.Globalization.CultureInfo.InvariantCulture);
         await action();
         await Expect(Page.Locator("#logs-explorer")).ToHaveAttributeAsync("data-runs", new System.Text.RegularExpressions.Regex($"^(?!{runs}$)\\d+$"));
