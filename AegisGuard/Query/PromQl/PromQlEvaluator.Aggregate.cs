@@ -59,6 +59,10 @@ internal sealed partial class PromQlEvaluator
         var withoutNames = new HashSet<string>(names, StringComparer.Ordinal) { PromQlLabels.MetricName };
         var groups = new Dictionary<string, Group>(StringComparer.Ordinal);
         var ordered = new List<Group>();
+        MetricLabel[] Group(MetricLabel[] metric) => g.Without
+            ? PromQlLabels.Without(metric, withoutNames)
+            : names.Count > 0 ? PromQlLabels.Keep(metric, names) : PromQlLabels.Empty;
+
         foreach (var sample in vector)
         {
             var metric = sample.Labels;
@@ -67,10 +71,11 @@ internal sealed partial class PromQlEvaluator
                 metric = PromQlLabels.Set(metric, valueLabel, PromQlFloat.Format(sample.Value));
             }
 
-            MetricLabel[] groupLabels = g.Without
-                ? PromQlLabels.Without(metric, withoutNames)
-                : names.Count > 0 ? PromQlLabels.Keep(metric, names) : PromQlLabels.Empty;
-            string key = PromQlLabels.Key(groupLabels);
+            // count_values makes a new label set per sample: nothing to remember for it.
+            MetricLabel[] groupLabels = g.Op == "count_values"
+                ? Group(metric)
+                : _labels.Grouping(g, metric, Group);
+            string key = _labels.Key(groupLabels);
             double v = sample.Value;
             if (!groups.TryGetValue(key, out var group))
             {

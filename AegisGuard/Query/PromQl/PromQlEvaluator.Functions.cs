@@ -97,7 +97,7 @@ internal sealed partial class PromQlEvaluator
         return Checked(input.Select(s => new PromQlSample(PromQlLabels.DropName(s.Labels), f(s.Value), ts)).ToList());
     }
 
-    private static List<PromQlSample> Checked(List<PromQlSample> vector)
+    private List<PromQlSample> Checked(List<PromQlSample> vector)
     {
         CheckDuplicates(vector);
         return vector;
@@ -176,12 +176,18 @@ internal sealed partial class PromQlEvaluator
             }
         }
 
-        CheckDuplicates(output);
+        // A step's windows are a subset of the selector's series: when no two of those collide once the name is
+        // dropped, no step can hold a duplicate, and the per-step check (a key per series per step) is skipped.
+        if (arg is not MatrixSelector selector || !_labels.DistinctWithoutName(selector.Vector, _data[selector.Vector].Select(s => s.Labels)))
+        {
+            CheckDuplicates(output);
+        }
+
         return output;
     }
 
     // last_over_time acts like an offset, so Prometheus keeps the metric name for it alone.
-    private static MetricLabel[] KeptLabels(string function, MetricLabel[] labels) => function == "last_over_time" ? labels : PromQlLabels.DropName(labels);
+    private MetricLabel[] KeptLabels(string function, MetricLabel[] labels) => function == "last_over_time" ? labels : _labels.DropName(labels);
 
     private static double? OverTime(string name, PromQlSeries w, long rangeStart, long rangeEnd, long rangeMs, long ts, double scalar) => name switch
     {

@@ -24,6 +24,7 @@ internal sealed partial class PromQlEvaluator
     private readonly Dictionary<VectorSelector, (long From, long To)> _needs = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<VectorSelector, StoredSeries[]> _data = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<SubqueryExpr, Dictionary<long, object>> _subqueryMemo = new(ReferenceEqualityComparer.Instance);
+    private readonly PromQlLabelMemo _labels = new();
 
     public PromQlEvaluator(IMetricStore store, PromQlOptions options, int orgId, long startMs, long endMs, long stepMs, CancellationToken cancellation)
     {
@@ -228,20 +229,31 @@ internal sealed partial class PromQlEvaluator
                 continue;
             }
 
-            var t = new List<long>(hi - lo);
-            var v = new List<double>(hi - lo);
+            int kept = 0;
             for (int i = lo; i < hi; i++)
             {
-                if (!IsStale(s.V[i]))
-                {
-                    t.Add(s.T[i]);
-                    v.Add(s.V[i]);
-                }
+                kept += IsStale(s.V[i]) ? 0 : 1;
             }
 
-            if (t.Count > 0)
+            if (kept == hi - lo)
             {
-                output.Add(new PromQlSeries(s.Labels, [.. t], [.. v]));
+                // No stale marker (the usual case): two exact-size copies, nothing grown.
+                output.Add(new PromQlSeries(s.Labels, s.T.AsSpan(lo, kept).ToArray(), s.V.AsSpan(lo, kept).ToArray()));
+            }
+            else if (kept > 0)
+            {
+                var t = new long[kept];
+                var v = new double[kept];
+                for (int i = lo, j = 0; i < hi; i++)
+                {
+                    if (!IsStale(s.V[i]))
+                    {
+                        t[j] = s.T[i];
+                        v[j++] = s.V[i];
+                    }
+                }
+
+                output.Add(new PromQlSeries(s.Labels, t, v));
             }
         }
 
@@ -304,14 +316,14 @@ internal sealed partial class PromQlEvaluator
         return output;
     }
 
-    private static List<PromQlSample> NegateVector(List<PromQlSample> vector, long ts)
+    private List<PromQlSample> NegateVector(List<PromQlSample> vector, long ts)
     {
         var output = vector.Select(s => new PromQlSample(PromQlLabels.DropName(s.Labels), -s.Value, ts)).ToList();
         CheckDuplicates(output);
         return output;
     }
 
-    internal static void CheckDuplicates(List<PromQlSample> vector)
+    private void CheckDuplicates(List<PromQlSample> vector)
     {
         if (vector.Count < 2)
         {
@@ -321,7 +333,7 @@ internal sealed partial class PromQlEvaluator
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var s in vector)
         {
-            if (!seen.Add(PromQlLabels.Key(s.Labels)))
+            if (!seen.Add(_labels.Key(s.Labels)))
             {
                 throw new PromQlExecutionException("vector cannot contain metrics with the same labelset");
             }
