@@ -3,62 +3,55 @@ namespace AegisGuard.Storage.Parquet.Metrics;
 /// <summary>
 /// Turns stored metric rows into the samples of the series they expose: a gauge or counter row is one sample; a
 /// histogram row is one sample per bucket (<c>x_bucket</c>, cumulative, its bounds as <c>le</c> and <c>+Inf</c> = count),
-/// one of <c>x_sum</c> and one of <c>x_count</c>, as Prometheus exposes classic histograms. Rows arrive sorted by name and
-/// labels, so the identities of the previous row are reused instead of parsing its labels again.
+/// one of <c>x_sum</c> and one of <c>x_count</c>, as Prometheus exposes classic histograms. The identities of each stored
+/// name and label set are made once per expander and remembered (rows may come in any order: a query read in
+/// parallel interleaves files), with the previous row's checked first since rows of one file come sorted by name and labels.
 /// </summary>
 internal sealed class StoredMetricExpander
 {
     public const string Histogram = "histogram";
 
-    private string? lastName;
-    private string? lastLabels;
-    private string? lastType;
-    private double[]? lastBounds;
-    private Dictionary<string, string>? lastStored;
-    private MetricSeriesIdentity? single;
-    private MetricSeriesIdentity[]? buckets;
-    private MetricSeriesIdentity? sum;
-    private MetricSeriesIdentity? count;
+    private readonly Dictionary<(string Name, string Type, string Labels), Source> sources = [];
+    private Source? last;
 
     /// <summary>Calls <paramref name="sample"/> with each exposed series of the row and its value.</summary>
     public void Expand(string name, string type, string labelsJson, double value, long? observations, double[]? bounds, long[]? bucketCounts, Action<MetricSeriesIdentity, double> sample)
     {
-        bool sameSource = name == lastName && labelsJson == lastLabels && type == lastType;
-        if (!sameSource)
+        var source = last;
+        if (source is null || name != source.Name || labelsJson != source.Labels || type != source.Type)
         {
-            lastName = name;
-            lastLabels = labelsJson;
-            lastType = type;
-            lastStored = MetricSeriesIdentity.ParseStored(labelsJson);
-            lastBounds = null;
-            single = null;
-            buckets = null;
-            sum = null;
-            count = null;
+            if (!sources.TryGetValue((name, type, labelsJson), out source))
+            {
+                source = new Source(name, type, labelsJson, MetricSeriesIdentity.ParseStored(labelsJson));
+                sources.Add((name, type, labelsJson), source);
+            }
+
+            last = source;
         }
 
         if (type != Histogram || bounds is null || bucketCounts is null)
         {
-            single ??= Identity(name, type, labelsJson, null);
-            sample(single, value);
+            source.Single ??= source.Identity(name, type, null);
+            sample(source.Single, value);
             return;
         }
 
-        if (buckets is null || lastBounds is null || !lastBounds.AsSpan().SequenceEqual(bounds))
+        if (source.Buckets is null || source.Bounds is null || !source.Bounds.AsSpan().SequenceEqual(bounds))
         {
-            lastBounds = bounds;
+            source.Bounds = bounds;
             // The decoder always stores the +Inf bound; a row without it still exposes le="+Inf" (= the count).
             bool hasInf = bounds.Length > 0 && double.IsPositiveInfinity(bounds[^1]);
-            buckets = new MetricSeriesIdentity[bounds.Length + (hasInf ? 0 : 1)];
-            for (int i = 0; i < buckets.Length; i++)
+            source.Buckets = new MetricSeriesIdentity[bounds.Length + (hasInf ? 0 : 1)];
+            for (int i = 0; i < source.Buckets.Length; i++)
             {
-                buckets[i] = Identity(name + "_bucket", Histogram, labelsJson, PrometheusFloat.Format(i < bounds.Length ? bounds[i] : double.PositiveInfinity));
+                source.Buckets[i] = source.Identity(name + "_bucket", Histogram, PrometheusFloat.Format(i < bounds.Length ? bounds[i] : double.PositiveInfinity));
             }
 
-            sum ??= Identity(name + "_sum", Histogram, labelsJson, null);
-            count ??= Identity(name + "_count", Histogram, labelsJson, null);
+            source.Sum ??= source.Identity(name + "_sum", Histogram, null);
+            source.Count ??= source.Identity(name + "_count", Histogram, null);
         }
 
+        var buckets = source.Buckets;
         long total = observations ?? (bucketCounts.Length > 0 ? bucketCounts[^1] : 0);
         for (int i = 0; i < buckets.Length; i++)
         {
@@ -75,13 +68,33 @@ internal sealed class StoredMetricExpander
             }
         }
 
-        sample(sum!, value);
-        sample(count!, total);
+        sample(source.Sum!, value);
+        sample(source.Count!, total);
     }
 
-    private MetricSeriesIdentity Identity(string metric, string type, string labelsJson, string? le)
+    /// <summary>One stored name, type and label set, and the identities of the series it exposes (made when first needed).</summary>
+    private sealed class Source(string name, string type, string labels, Dictionary<string, string> stored)
     {
-        var labels = MetricSeriesIdentity.Build(metric, lastStored!, le);
-        return new MetricSeriesIdentity(MetricSeriesIdentity.KeyOf(labels), labels, metric, type, lastName!, labelsJson);
+        public string Name { get; } = name;
+
+        public string Type { get; } = type;
+
+        public string Labels { get; } = labels;
+
+        public double[]? Bounds { get; set; }
+
+        public MetricSeriesIdentity? Single { get; set; }
+
+        public MetricSeriesIdentity[]? Buckets { get; set; }
+
+        public MetricSeriesIdentity? Sum { get; set; }
+
+        public MetricSeriesIdentity? Count { get; set; }
+
+        public MetricSeriesIdentity Identity(string metric, string type, string? le)
+        {
+            var labels = MetricSeriesIdentity.Build(metric, stored, le);
+            return new MetricSeriesIdentity(MetricSeriesIdentity.KeyOf(labels), labels, metric, type, Name, Labels);
+        }
     }
 }
