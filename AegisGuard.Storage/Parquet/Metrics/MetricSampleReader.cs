@@ -147,30 +147,38 @@ internal sealed class MetricSampleReader(Manifest manifest, DuckDbEngine engine,
         {
             using var command = connection.CreateCommand();
             command.CommandText = """
-                SELECT org_id, epoch_ms(ts), name, type, value, count, bucket_bounds, bucket_counts, labels
+                SELECT org_id, epoch_ms(ts), name, type, value, count, bucket_bounds, bucket_counts, labels, source_address, source_index
                 FROM read_parquet($files)
                 WHERE source_address >= $from AND source_address < $to
-                ORDER BY org_id, name, labels, ts, source_address, source_index
                 """;
             command.Parameters.Add(new DuckDBParameter("files", selected.Select(f => Path.Combine(telemetryRoot, f.Path)).ToList()));
             command.Parameters.Add(new DuckDBParameter("from", fromAddress));
             command.Parameters.Add(new DuckDBParameter("to", toAddress));
+            // Unsorted, like ReadSeriesAsync: samples carry their ingest position and SampleList orders them.
             var result = new Dictionary<(int, string), SampleList>();
-            var expander = new StoredMetricExpander();
+            var expanders = new Dictionary<int, StoredMetricExpander>();
+            StoredMetricExpander? expander = null;
             int lastOrg = int.MinValue;
             using var reader = command.ExecuteReader();
             while (reader.Read())
             {
                 token.ThrowIfCancellationRequested();
                 int org = reader.GetInt32(0);
-                if (org != lastOrg)
+                if (org != lastOrg || expander is null)
                 {
-                    // The same labels in another org are another series: never reuse identities across orgs.
-                    expander = new StoredMetricExpander();
+                    // The same labels in another org are another series: never share identities across orgs.
+                    if (!expanders.TryGetValue(org, out expander))
+                    {
+                        expander = new StoredMetricExpander();
+                        expanders.Add(org, expander);
+                    }
+
                     lastOrg = org;
                 }
 
                 long ts = reader.GetInt64(1);
+                long address = reader.GetInt64(9);
+                int index = reader.GetInt32(10);
                 expander.Expand(
                     reader.GetString(2), reader.GetString(3), reader.GetString(8), reader.GetDouble(4),
                     reader.IsDBNull(5) ? null : reader.GetInt64(5),
@@ -184,7 +192,7 @@ internal sealed class MetricSampleReader(Manifest manifest, DuckDbEngine engine,
                             result.Add((org, identity.Key), samples);
                         }
 
-                        samples.Add(ts, value);
+                        samples.Add(ts, value, address, index);
                     });
             }
 
