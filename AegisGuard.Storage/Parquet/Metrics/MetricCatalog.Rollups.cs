@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace AegisGuard.Storage.Parquet.Metrics;
 
@@ -132,48 +133,69 @@ internal sealed partial class MetricCatalog
     }
 
     /// <summary>Stored buckets of the series at one resolution starting within [from, to], by series then start.</summary>
+    /// <remarks>
+    /// The query path's read (a 24 h query reads ~5 chunks per series), so it steps the statement through SQLitePCL
+    /// itself: Microsoft.Data.Sqlite's <c>GetBytes</c> copies every BLOB into a new array first, which was half of the
+    /// bytes this read allocated; <c>sqlite3_column_blob</c> hands out SQLite's own buffer until the next step.
+    /// </remarks>
     public Dictionary<long, List<(long BucketMs, RollupBucket Bucket)>> ReadBuckets(IReadOnlyCollection<long> seriesIds, long resolutionMs, long fromMs, long toMs)
     {
         int perChunk = RollupChunk.SlotsOf(resolutionMs);
-        using var connection = database.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = """
-            SELECT series_id, chunk_ms, buckets FROM rollup_chunks
-            WHERE series_id IN (SELECT value FROM json_each($ids)) AND resolution_ms = $res AND chunk_ms >= $from_chunk AND chunk_ms <= $to
-            ORDER BY series_id, chunk_ms
-            """;
-        BindRange(command, seriesIds, resolutionMs, fromMs, toMs);
+        // Each series' list sized for the whole range (a 24 h read at 5 m is 289 buckets): growing from a guess doubled
+        // the bytes allocated per read.
+        int capacity = (int)Math.Clamp((((double)toMs - fromMs) / resolutionMs) + 1, 1, perChunk * 8);
         var result = new Dictionary<long, List<(long, RollupBucket)>>();
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(perChunk * RollupChunk.RecordSize);
-        try
+        using var connection = database.Open();
+        var db = connection.Handle!;
+        Check(db, raw.sqlite3_prepare_v2(db, """
+            SELECT series_id, chunk_ms, buckets FROM rollup_chunks
+            WHERE series_id IN (SELECT value FROM json_each(?1)) AND resolution_ms = ?2 AND chunk_ms >= ?3 AND chunk_ms <= ?4
+            ORDER BY series_id, chunk_ms
+            """, out sqlite3_stmt statement));
+        using (statement)
         {
-            using var reader = command.ExecuteReader();
+            Check(db, raw.sqlite3_bind_text(statement, 1, JsonSerializer.Serialize(seriesIds)));
+            Check(db, raw.sqlite3_bind_int64(statement, 2, resolutionMs));
+            Check(db, raw.sqlite3_bind_int64(statement, 3, FirstChunk(fromMs, resolutionMs)));
+            Check(db, raw.sqlite3_bind_int64(statement, 4, toMs));
             List<(long, RollupBucket)>? list = null;
             long current = long.MinValue;
-            while (reader.Read())
+            int rc;
+            while ((rc = raw.sqlite3_step(statement)) == raw.SQLITE_ROW)
             {
-                long id = reader.GetInt64(0);
+                long id = raw.sqlite3_column_int64(statement, 0);
                 if (list is null || id != current)
                 {
                     current = id;
-                    // Room for a few chunks, so a 24 h read does not regrow each list from 4.
-                    list = new List<(long, RollupBucket)>(perChunk * 2);
+                    list = new List<(long, RollupBucket)>(capacity);
                 }
 
-                RollupChunk.Decode(Blob(reader, 2, ref buffer), reader.GetInt64(1), resolutionMs, fromMs, toMs, list);
+                RollupChunk.Decode(raw.sqlite3_column_blob(statement, 2), raw.sqlite3_column_int64(statement, 1), resolutionMs, fromMs, toMs, list);
                 if (list.Count > 0)
                 {
                     result[id] = list;
                 }
             }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
+
+            if (rc != raw.SQLITE_DONE)
+            {
+                Check(db, rc);
+            }
         }
 
         return result;
     }
+
+    private static void Check(sqlite3 db, int rc)
+    {
+        if (rc != raw.SQLITE_OK)
+        {
+            throw new SqliteException(raw.sqlite3_errmsg(db).utf8_to_string(), rc, raw.sqlite3_extended_errcode(db));
+        }
+    }
+
+    // The chunk holding `from` may start before it; a bound near long.MinValue would overflow the floor, and needs none.
+    private static long FirstChunk(long fromMs, long resolutionMs) => fromMs < long.MinValue / 2 ? long.MinValue : RollupChunk.StartOf(fromMs, resolutionMs);
 
     // The number of bucket starts of a chunk that lie in [from, to].
     private static long SlotsWithin(long chunkMs, long spanMs, long resolutionMs, long fromMs, long toMs)
@@ -194,8 +216,7 @@ internal sealed partial class MetricCatalog
     {
         command.Parameters.AddWithValue("$ids", JsonSerializer.Serialize(seriesIds));
         command.Parameters.AddWithValue("$res", resolutionMs);
-        // The chunk holding `from` may start before it; far-off bounds (the tests' ±long.MaxValue / 4) need no chunk floor.
-        command.Parameters.AddWithValue("$from_chunk", fromMs < long.MinValue / 2 ? long.MinValue : RollupChunk.StartOf(fromMs, resolutionMs));
+        command.Parameters.AddWithValue("$from_chunk", FirstChunk(fromMs, resolutionMs));
         command.Parameters.AddWithValue("$to", toMs);
     }
 
@@ -221,6 +242,7 @@ internal sealed partial class MetricCatalog
     {
         private readonly SqliteCommand select;
         private readonly SqliteCommand upsert;
+        private readonly Dictionary<long, (RollupBucket[] Aggregates, bool[] Present)> scratch = [];
         private byte[] buffer = ArrayPool<byte>.Shared.Rent(4096);
 
         public ChunkWriter(SqliteConnection connection, SqliteTransaction transaction)
@@ -248,9 +270,16 @@ internal sealed partial class MetricCatalog
 
             foreach (var ((resolution, chunk), list) in byChunk)
             {
-                int slots = RollupChunk.SlotsOf(resolution);
-                var aggregates = new RollupBucket[slots];
-                var present = new bool[slots];
+                // One pair of slot arrays per resolution for the whole step, cleared per chunk.
+                if (!scratch.TryGetValue(resolution, out var arrays))
+                {
+                    int slots = RollupChunk.SlotsOf(resolution);
+                    arrays = (new RollupBucket[slots], new bool[slots]);
+                    scratch[resolution] = arrays;
+                }
+
+                var (aggregates, present) = arrays;
+                Array.Clear(present);
                 if (merge)
                 {
                     Bind(select, ("$id", seriesId), ("$res", resolution), ("$chunk", chunk));
