@@ -8,12 +8,12 @@ namespace AegisGuard.Storage.Parquet.Metrics;
 
 /// <summary>
 /// The series catalog and the rollups (<c>data/metrics/catalog.db</c>, SQLite): series with ids assigned here, their label
-/// pairs indexed for look-ups, the days they have samples on, one row per series × resolution × bucket, and the
-/// follower's watermark. Its own file rather than manifest.db: it is derived (losing it means rebuilding from the
-/// Parquet files, never losing data), its write rate follows ingestion, and the manifest's writer (the flush) must
-/// never wait behind it.
+/// pairs indexed for look-ups, the days they have samples on, their rollups packed per series × resolution × chunk
+/// (<c>MetricCatalog.Rollups.cs</c>, <see cref="RollupChunk"/>), and the follower's watermark. Its own file rather than
+/// manifest.db: it is derived (losing it means rebuilding from the Parquet files, never losing data), its write rate
+/// follows ingestion, and the manifest's writer (the flush) must never wait behind it.
 /// </summary>
-internal sealed class MetricCatalog
+internal sealed partial class MetricCatalog
 {
     private const string Followed = "followed";
     private const string SeriesColumns = "s.id, s.org_id, s.series_key, s.metric, s.type, s.source_name, s.source_labels, s.first_seen_ms, s.last_seen_ms";
@@ -107,34 +107,6 @@ internal sealed class MetricCatalog
         return ids;
     }
 
-    /// <summary>The stored aggregates of the given buckets (absent ones have none yet).</summary>
-    public Dictionary<(long SeriesId, long ResolutionMs, long BucketMs), RollupBucket> LoadBuckets(IEnumerable<(long SeriesId, long ResolutionMs, long BucketMs)> keys)
-    {
-        using var connection = database.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = """
-            SELECT min, max, sum, count, first, first_ms, last, last_ms, resets FROM rollups
-            WHERE series_id = $id AND resolution_ms = $res AND bucket_ms = $bucket
-            """;
-        var id = command.Parameters.Add("$id", SqliteType.Integer);
-        var res = command.Parameters.Add("$res", SqliteType.Integer);
-        var bucket = command.Parameters.Add("$bucket", SqliteType.Integer);
-        var found = new Dictionary<(long, long, long), RollupBucket>();
-        foreach (var k in keys)
-        {
-            id.Value = k.SeriesId;
-            res.Value = k.ResolutionMs;
-            bucket.Value = k.BucketMs;
-            using var reader = command.ExecuteReader();
-            if (reader.Read())
-            {
-                found[k] = ReadBucket(reader, 0);
-            }
-        }
-
-        return found;
-    }
-
     /// <summary>
     /// Writes one follower step — new series, days, buckets — and moves the watermark to <paramref name="followedUntil"/>,
     /// in one transaction: after a crash either all of the step is there or none of it, and it is redone.
@@ -156,10 +128,7 @@ internal sealed class MetricCatalog
             INSERT INTO series_days (org_id, day, series_id, last_ms) VALUES ($org, $day, $id, $last)
             ON CONFLICT (org_id, day, series_id) DO UPDATE SET last_ms = max(last_ms, excluded.last_ms)
             """);
-        using var upsertBucket = Command(connection, transaction, """
-            INSERT OR REPLACE INTO rollups (series_id, resolution_ms, bucket_ms, min, max, sum, count, first, first_ms, last, last_ms, resets)
-            VALUES ($id, $res, $bucket, $min, $max, $sum, $count, $first, $first_ms, $last, $last_ms, $resets)
-            """);
+        using var chunks = new ChunkWriter(connection, transaction);
 
         foreach (var change in changes)
         {
@@ -185,11 +154,8 @@ internal sealed class MetricCatalog
                 Run(upsertDay, ("$org", change.OrgId), ("$day", day), ("$id", id), ("$last", last));
             }
 
-            foreach (var (resolution, start, b) in change.Buckets)
-            {
-                Run(upsertBucket, ("$id", id), ("$res", resolution), ("$bucket", start), ("$min", Real(b.Min)), ("$max", Real(b.Max)), ("$sum", Real(b.Sum)),
-                    ("$count", b.Count), ("$first", Real(b.First)), ("$first_ms", b.FirstMs), ("$last", Real(b.Last)), ("$last_ms", b.LastMs), ("$resets", Real(b.Resets)));
-            }
+            // A new series has no stored chunk to merge with: its id was assigned just now.
+            chunks.Write(id, change.Buckets, merge: change.ExistingId is not null);
         }
 
         using (var position = Command(connection, transaction, """
@@ -202,53 +168,6 @@ internal sealed class MetricCatalog
 
         beforeCommit?.Invoke();
         transaction.Commit();
-    }
-
-    /// <summary>Number of stored buckets of the series at one resolution starting within [from, to].</summary>
-    public long CountBuckets(IReadOnlyCollection<long> seriesIds, long resolutionMs, long fromMs, long toMs)
-    {
-        using var connection = database.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = """
-            SELECT count(*) FROM rollups
-            WHERE series_id IN (SELECT value FROM json_each($ids)) AND resolution_ms = $res AND bucket_ms >= $from AND bucket_ms <= $to
-            """;
-        command.Parameters.AddWithValue("$ids", JsonSerializer.Serialize(seriesIds));
-        command.Parameters.AddWithValue("$res", resolutionMs);
-        command.Parameters.AddWithValue("$from", fromMs);
-        command.Parameters.AddWithValue("$to", toMs);
-        return (long)command.ExecuteScalar()!;
-    }
-
-    /// <summary>Stored buckets of the series at one resolution starting within [from, to], by series then start.</summary>
-    public Dictionary<long, List<(long BucketMs, RollupBucket Bucket)>> ReadBuckets(IReadOnlyCollection<long> seriesIds, long resolutionMs, long fromMs, long toMs)
-    {
-        using var connection = database.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = """
-            SELECT series_id, bucket_ms, min, max, sum, count, first, first_ms, last, last_ms, resets FROM rollups
-            WHERE series_id IN (SELECT value FROM json_each($ids)) AND resolution_ms = $res AND bucket_ms >= $from AND bucket_ms <= $to
-            ORDER BY series_id, bucket_ms
-            """;
-        command.Parameters.AddWithValue("$ids", JsonSerializer.Serialize(seriesIds));
-        command.Parameters.AddWithValue("$res", resolutionMs);
-        command.Parameters.AddWithValue("$from", fromMs);
-        command.Parameters.AddWithValue("$to", toMs);
-        var result = new Dictionary<long, List<(long, RollupBucket)>>();
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
-        {
-            long id = reader.GetInt64(0);
-            if (!result.TryGetValue(id, out var list))
-            {
-                list = [];
-                result[id] = list;
-            }
-
-            list.Add((reader.GetInt64(1), ReadBucket(reader, 2)));
-        }
-
-        return result;
     }
 
     /// <summary>The (org, day) pairs the catalog holds samples of.</summary>
@@ -268,8 +187,9 @@ internal sealed class MetricCatalog
     }
 
     /// <summary>
-    /// Forgets one day of one org (retention unlisted it): its buckets, the series' day rows, and every series with no
-    /// day left; the others' first- and last-seen times move to what remains. One transaction.
+    /// Forgets one day of one org (retention unlisted it): its rollup chunks (no chunk crosses a midnight, so the day's are
+    /// exactly those starting within it), the series' day rows, and every series with no day left; the others' first-
+    /// and last-seen times move to what remains. One transaction.
     /// </summary>
     public void DropDay(int orgId, DateOnly day)
     {
@@ -293,9 +213,9 @@ internal sealed class MetricCatalog
             CREATE TEMP TABLE IF NOT EXISTS dropped (id INTEGER PRIMARY KEY);
             DELETE FROM dropped;
             INSERT INTO dropped SELECT value FROM json_each($ids);
-            DELETE FROM rollups WHERE series_id IN (SELECT id FROM dropped) AND bucket_ms >= $start AND bucket_ms < $end;
+            DELETE FROM rollup_chunks WHERE series_id IN (SELECT id FROM dropped) AND chunk_ms >= $start AND chunk_ms < $end;
             DELETE FROM series_days WHERE org_id = $org AND day = $day;
-            DELETE FROM rollups WHERE series_id IN (SELECT id FROM dropped WHERE NOT EXISTS (SELECT 1 FROM series_days d WHERE d.series_id = dropped.id));
+            DELETE FROM rollup_chunks WHERE series_id IN (SELECT id FROM dropped WHERE NOT EXISTS (SELECT 1 FROM series_days d WHERE d.series_id = dropped.id));
             DELETE FROM series_labels WHERE series_id IN (SELECT id FROM dropped WHERE NOT EXISTS (SELECT 1 FROM series_days d WHERE d.series_id = dropped.id));
             DELETE FROM series WHERE id IN (SELECT id FROM dropped WHERE NOT EXISTS (SELECT 1 FROM series_days d WHERE d.series_id = dropped.id));
             UPDATE series SET
@@ -356,24 +276,6 @@ internal sealed class MetricCatalog
 
         return series;
     }
-
-    private static RollupBucket ReadBucket(SqliteDataReader reader, int at) => new()
-    {
-        Min = Double(reader, at),
-        Max = Double(reader, at + 1),
-        Sum = Double(reader, at + 2),
-        Count = reader.GetInt64(at + 3),
-        First = Double(reader, at + 4),
-        FirstMs = reader.GetInt64(at + 5),
-        Last = Double(reader, at + 6),
-        LastMs = reader.GetInt64(at + 7),
-        Resets = Double(reader, at + 8),
-    };
-
-    // SQLite has no NaN (it stores NULL for one); nothing else in these columns is NULL, so NULL reads back as NaN.
-    private static double Double(SqliteDataReader reader, int at) => reader.IsDBNull(at) ? double.NaN : reader.GetDouble(at);
-
-    private static object Real(double value) => double.IsNaN(value) ? DBNull.Value : value;
 
     private static List<string> ReadStrings(SqliteCommand command)
     {

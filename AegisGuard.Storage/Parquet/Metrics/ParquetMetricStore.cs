@@ -147,8 +147,7 @@ public sealed class ParquetMetricStore : IMetricStore, IDisposable
         }
 
         var ids = matched.Select(s => s.Id).ToList();
-        long count = catalog.CountBuckets(ids, resolutionMs, request.FromMs, request.ToMs);
-        if (count > request.MaxSamples)
+        if (catalog.CountBucketsOver(ids, resolutionMs, request.FromMs, request.ToMs, request.MaxSamples) is { } count)
         {
             throw new MetricQueryLimitException(
                 $"the query would read {count} rollup buckets, more than the limit of {request.MaxSamples}; narrow the selector or the time range");
@@ -270,20 +269,42 @@ public sealed class ParquetMetricStore : IMetricStore, IDisposable
     private static List<string> Finish(IEnumerable<string> values, int limit) =>
         values.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).Take(Math.Max(0, limit)).ToList();
 
-    private static MetricRollupSeries ToRollupSeries(IReadOnlyList<MetricLabel> labels, List<(long BucketMs, RollupBucket Bucket)> buckets) => new()
+    private static MetricRollupSeries ToRollupSeries(IReadOnlyList<MetricLabel> labels, List<(long BucketMs, RollupBucket Bucket)> buckets)
     {
-        Labels = labels,
-        BucketStartMs = buckets.Select(b => b.BucketMs).ToArray(),
-        Min = buckets.Select(b => b.Bucket.Min).ToArray(),
-        Max = buckets.Select(b => b.Bucket.Max).ToArray(),
-        Sum = buckets.Select(b => b.Bucket.Sum).ToArray(),
-        Count = buckets.Select(b => b.Bucket.Count).ToArray(),
-        First = buckets.Select(b => b.Bucket.First).ToArray(),
-        FirstMs = buckets.Select(b => b.Bucket.FirstMs).ToArray(),
-        Last = buckets.Select(b => b.Bucket.Last).ToArray(),
-        LastMs = buckets.Select(b => b.Bucket.LastMs).ToArray(),
-        Increase = buckets.Select(b => b.Bucket.Increase).ToArray(),
-    };
+        // One pass rather than one LINQ pass per array: a 24 h read at 5 m is ~289 buckets × every matched series.
+        int n = buckets.Count;
+        long[] starts = new long[n], counts = new long[n], firstMs = new long[n], lastMs = new long[n];
+        double[] min = new double[n], max = new double[n], sum = new double[n], first = new double[n], last = new double[n], increase = new double[n];
+        for (int i = 0; i < n; i++)
+        {
+            var (start, b) = buckets[i];
+            starts[i] = start;
+            min[i] = b.Min;
+            max[i] = b.Max;
+            sum[i] = b.Sum;
+            counts[i] = b.Count;
+            first[i] = b.First;
+            firstMs[i] = b.FirstMs;
+            last[i] = b.Last;
+            lastMs[i] = b.LastMs;
+            increase[i] = b.Increase;
+        }
+
+        return new MetricRollupSeries
+        {
+            Labels = labels,
+            BucketStartMs = starts,
+            Min = min,
+            Max = max,
+            Sum = sum,
+            Count = counts,
+            First = first,
+            FirstMs = firstMs,
+            Last = last,
+            LastMs = lastMs,
+            Increase = increase,
+        };
+    }
 
     private List<CatalogSeries> MatchCatalog(MetricCatalogRequest request) =>
         catalog.Match(request.OrgId, request.Selectors.Select(s => new CompiledSelector(s)).ToList(), request.FromMs, request.ToMs);
