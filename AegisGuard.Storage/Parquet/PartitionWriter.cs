@@ -176,7 +176,7 @@ internal sealed class PartitionWriter : IDisposable
         long bytes;
         try
         {
-            bytes = CopyToParquet($"SELECT * FROM {functionName}({id.ToString(CultureInfo.InvariantCulture)}) ORDER BY {schema.SortKey}", relative);
+            bytes = CopyToParquet($"SELECT * FROM {functionName}({id.ToString(CultureInfo.InvariantCulture)}) ORDER BY {schema.SortKey}", relative, schema.RowGroupSize);
         }
         finally
         {
@@ -220,7 +220,7 @@ internal sealed class PartitionWriter : IDisposable
         string relative = $"{key.RelativeFolder}/{name}";
         string list = string.Join(", ", inputs.Select(f => SqlLiteral(Path.Combine(telemetryRoot, f.Path))));
         // By name: inputs written before a table gained columns (spans' events, links, resource) lack them.
-        long bytes = CopyToParquet($"SELECT * FROM read_parquet([{list}], union_by_name = true) ORDER BY {schema.SortKey}", relative);
+        long bytes = CopyToParquet($"SELECT * FROM read_parquet([{list}], union_by_name = true) ORDER BY {schema.SortKey}", relative, schema.RowGroupSize);
         return new ManifestFile
         {
             Path = relative,
@@ -242,13 +242,13 @@ internal sealed class PartitionWriter : IDisposable
     /// </summary>
     internal static string SqlLiteral(string value) => "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'";
 
-    private long CopyToParquet(string select, string relative)
+    private long CopyToParquet(string select, string relative, int rowGroupSize)
     {
         string final = Path.Combine(telemetryRoot, relative);
         string folder = Path.GetDirectoryName(final)!;
         DirectorySync.CreateDurably(telemetryRoot, folder);
         string temp = Path.Combine(folder, "." + Path.GetFileName(final) + ".tmp");
-        Execute($"COPY ({select}) TO {SqlLiteral(temp)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)");
+        Execute($"COPY ({select}) TO {SqlLiteral(temp)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {rowGroupSize.ToString(CultureInfo.InvariantCulture)})");
         using (var file = new FileStream(temp, FileMode.Open, FileAccess.ReadWrite, FileShare.Read))
         {
             // The ingest log is completed and truncated after this flush: the bytes must be on disk first.

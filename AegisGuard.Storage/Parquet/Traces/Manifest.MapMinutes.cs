@@ -40,6 +40,29 @@ public sealed partial class Manifest
         return cells;
     }
 
+    /// <summary>The node rows of one service, by minute, for the minutes in [<paramref name="fromMinute"/>, <paramref name="toMinute"/>).</summary>
+    internal Dictionary<long, MapCell> ReadServiceMinutes(int orgId, string service, long fromMinute, long toMinute)
+    {
+        using var connection = database.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT minute, spans, requests, request_errors, errors, entry_sketch, all_sketch
+            FROM map_minutes WHERE org_id = $org AND minute >= $from AND minute < $to AND caller = $service AND callee = ''
+            """;
+        command.Parameters.AddWithValue("$org", orgId);
+        command.Parameters.AddWithValue("$from", fromMinute);
+        command.Parameters.AddWithValue("$to", toMinute);
+        command.Parameters.AddWithValue("$service", service);
+        var minutes = new Dictionary<long, MapCell>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            minutes[reader.GetInt64(0)] = ReadCell(reader, 1);
+        }
+
+        return minutes;
+    }
+
     /// <summary>Adds the follower's deltas into <c>map_minutes</c> inside <paramref name="transaction"/>; rows left empty are deleted.</summary>
     private static void ApplyMapDeltas(
         SqliteConnection connection, SqliteTransaction transaction, IReadOnlyDictionary<int, Dictionary<(long Minute, string Caller, string Callee), MapCell>> deltas)

@@ -147,10 +147,9 @@ public sealed partial class ParquetSpanStore
         return DurationMath.Distribution(durations, buckets, warnings);
     }
 
-    /// <inheritdoc />
-    public async Task<RedSeries> RedAsync(SpanStatsRequest request, TimeSpan stepWidth, CancellationToken cancellationToken)
+    /// <summary>The RED series from the raw spans (exact); <paramref name="notes"/> go first in its warnings.</summary>
+    private async Task<RedSeries> RawRedAsync(SpanStatsRequest request, TimeSpan stepWidth, IReadOnlyList<string> notes, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(request);
         long stepMicros = stepWidth.Ticks / TimeSpan.TicksPerMicrosecond;
         ArgumentOutOfRangeException.ThrowIfLessThan(stepMicros, 1);
         long first = Math.DivRem(TraceSummaryBuilder.Micros(request.From), stepMicros, out _) * stepMicros;
@@ -198,7 +197,7 @@ public sealed partial class ParquetSpanStore
             }
         }
 
-        return new RedSeries(stepWidth, points, warnings);
+        return new RedSeries(stepWidth, points, [.. notes, .. warnings], "raw", 0, request.From, request.To);
     }
 
     private static double? Latency(long bits) => bits == long.MinValue ? null : BitConverter.Int64BitsToDouble(bits);

@@ -23,6 +23,7 @@ public sealed partial class ParquetSpanStore : ISpanStore
     private readonly DuckDbEngine engine;
     private readonly string telemetryRoot;
     private readonly ParquetFileGuard? guard;
+    private readonly SpanDetailColumns detailColumns = new();
 
     internal ParquetSpanStore(Manifest manifest, DuckDbEngine engine, string telemetryRoot, ParquetFileGuard? guard)
     {
@@ -52,7 +53,7 @@ public sealed partial class ParquetSpanStore : ISpanStore
 
         var (spans, warnings) = await ReadAsync(files.Values.ToList(), [], (connection, paths, ct) =>
         {
-            var (columns, source) = SpanRows.DetailSelect(connection, paths);
+            var (columns, source) = detailColumns.Select(connection, paths);
             using var command = connection.CreateCommand();
             // One equality per spelling, not an OR: DuckDB pushes `trace_id = ?` into the Parquet scan (row groups whose
             // trace-id statistics exclude it are skipped) but not an OR of two, which read every row group (~10× slower on

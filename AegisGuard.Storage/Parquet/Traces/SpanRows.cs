@@ -44,23 +44,6 @@ internal static class SpanRows
         ResourceJson = reader.FieldCount > 16 && !reader.IsDBNull(16) ? reader.GetString(16) : null,
     };
 
-    /// <summary>
-    /// The column list and the <c>read_parquet</c> call that read <see cref="Columns"/> from <c>$files</c>, which may
-    /// include files written before the detail columns existed: when every file has them, a plain read; when some do,
-    /// a read by column name (the old rows get NULL); when none does, NULLs in their place (a by-name read cannot invent
-    /// a column no file has). Asks the files' footers once.
-    /// </summary>
-    public static (string Columns, string Source) DetailSelect(DuckDBConnection connection, List<string> paths)
-    {
-        using var probe = connection.CreateCommand();
-        probe.CommandText = "SELECT count(DISTINCT file_name) FROM parquet_schema($files) WHERE name = 'events'";
-        probe.Parameters.Add(new DuckDBParameter("files", paths));
-        long withDetail = Convert.ToInt64(probe.ExecuteScalar(), CultureInfo.InvariantCulture);
-        return withDetail == 0 ? (ColumnsBeforeDetail, "read_parquet($files)")
-            : withDetail >= paths.Distinct(StringComparer.Ordinal).Count() ? (Columns, "read_parquet($files)")
-            : (Columns, "read_parquet($files, union_by_name = true)");
-    }
-
     /// <summary>Warnings naming the damaged files a read left out.</summary>
     public static IReadOnlyList<string> Warnings(IEnumerable<DamagedFile> damaged) => damaged
         .DistinctBy(d => d.Path, StringComparer.Ordinal)

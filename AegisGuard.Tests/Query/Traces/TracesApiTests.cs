@@ -230,6 +230,7 @@ public sealed class TracesApiTests : IClassFixture<TracesApiTests.KnownTraces>
 
         long t0 = new DateTimeOffset(data.T0).ToUnixTimeMilliseconds();
         Assert.Equal(1000, red.GetProperty("stepMs").GetInt64());
+        Assert.Equal(("raw", 0.0), (red.GetProperty("source").GetString(), red.GetProperty("percentileError").GetDouble()));
         Assert.Equal([$"{t0}:1", $"{t0 + 1000}:1", $"{t0 + 2000}:0"], red.GetProperty("rate").EnumerateArray().Select(pt => $"{pt[0].GetInt64()}:{pt[1].GetDouble()}"));
         Assert.Equal([0.0, 0, 0], red.GetProperty("errors").EnumerateArray().Select(pt => pt[1].GetDouble()));
         Assert.Equal(["100", "50", "null"], red.GetProperty("p50").EnumerateArray().Select(pt => pt[1].ValueKind == JsonValueKind.Null ? "null" : pt[1].GetDouble().ToString(System.Globalization.CultureInfo.InvariantCulture)));

@@ -1,5 +1,6 @@
 using AegisGuard.Storage;
 using AegisGuard.Storage.Parquet;
+using AegisGuard.Storage.Parquet.Traces;
 using AegisGuard.Storage.Telemetry;
 using AegisGuard.Storage.Traces;
 using AegisGuard.Tests.Support;
@@ -186,6 +187,58 @@ public sealed class ServiceMapAggregateTests
         AssertSame(raw, after);
         Assert.True(after.Nodes.Sum(n => n.SpanCount) < before.Nodes.Sum(n => n.SpanCount));
         Assert.Single((await store.Spans.ServiceMapAsync(everything with { OrgId = 2 }, CancellationToken.None)).Nodes);
+    }
+
+    [Fact]
+    public async Task Red_series_from_the_aggregates_equal_the_raw_series_and_odd_steps_or_an_operation_stay_raw()
+    {
+        using var dir = new TempDirectory();
+        using var store = new TelemetryStore(new DataDirectory(dir.Path));
+        long address = 100;
+        foreach (var batch in Traces(40, Midnight.AddMinutes(-3)))
+        {
+            Flush(store, address, address + 100, 1, batch);
+            address += 100;
+        }
+
+        await store.Spans.Follower.WaitForAsync(address, CancellationToken.None);
+        var range = new SpanStatsRequest { OrgId = 1, From = Midnight.AddMinutes(-5), To = Midnight.AddMinutes(5) };
+        // web and api have entry spans; db has none, so both series fall back to all of its spans.
+        foreach (var (service, minutes) in new[] { ("web", 1), ("api", 2), ("db", 5) })
+        {
+            var step = TimeSpan.FromMinutes(minutes);
+            store.Spans.MapRawRowLimit = long.MaxValue;
+            var raw = await store.Spans.RedAsync(range with { Service = service }, step, CancellationToken.None);
+            store.Spans.MapRawRowLimit = -1;
+            var aggregated = await store.Spans.RedAsync(range with { Service = service }, step, CancellationToken.None);
+
+            Assert.Equal(("raw", "aggregates", LatencySketch.RelativeError), (raw.Source, aggregated.Source, aggregated.PercentileError));
+            Assert.Contains(raw.Points, p => p.Requests > 0);
+            Assert.Equal(raw.Points.Select(p => (p.Start, p.Requests, p.Errors)), aggregated.Points.Select(p => (p.Start, p.Requests, p.Errors)));
+            foreach (var (r, a) in raw.Points.Zip(aggregated.Points))
+            {
+                Assert.Equal(r.P50Micros is null, a.P50Micros is null);
+                if (r.P50Micros is not null)
+                {
+                    Close(r.P50Micros.Value, a.P50Micros!.Value);
+                    Close(r.P95Micros!.Value, a.P95Micros!.Value);
+                    Close(r.P99Micros!.Value, a.P99Micros!.Value);
+                }
+            }
+        }
+
+        store.Spans.MapRawRowLimit = -1;
+        var api = range with { Service = "api" };
+        var odd = await store.Spans.RedAsync(api, TimeSpan.FromSeconds(90), CancellationToken.None);
+        Assert.Equal("raw", odd.Source);
+        Assert.Contains(odd.Warnings, w => w.Contains("not a whole number of minutes", StringComparison.Ordinal));
+        var operation = await store.Spans.RedAsync(api with { Operation = "op-api" }, TimeSpan.FromMinutes(1), CancellationToken.None);
+        Assert.Equal("raw", operation.Source);
+        Assert.Contains(operation.Warnings, w => w.Contains("operation", StringComparison.Ordinal));
+
+        // A range off the minute is widened to whole minutes, and says so.
+        var widened = await store.Spans.RedAsync(api with { From = range.From.AddSeconds(10), To = range.To.AddSeconds(-10) }, TimeSpan.FromMinutes(1), CancellationToken.None);
+        Assert.Equal(("aggregates", range.From, range.To), (widened.Source, widened.From, widened.To));
     }
 
     private static async Task<(ServiceMapAnswer Raw, ServiceMapAnswer Aggregated)> BothAsync(TelemetryStore store, SpanStatsRequest request)

@@ -111,6 +111,68 @@ public sealed class TraceIdIndexTests
         Assert.NotNull(await store.Spans.GetTraceAsync(2, Id("theirs"), 10, CancellationToken.None));
     }
 
+    [Fact]
+    public async Task A_large_span_file_is_cut_into_row_groups_by_trace_id_and_every_trace_in_it_comes_back_whole()
+    {
+        using var dir = new TempDirectory();
+        using var store = new TelemetryStore(new DataDirectory(dir.Path));
+        // 4,000 traces of 10 spans in one flush: more rows than three row groups of the span table hold.
+        const int Traces = 4_000;
+        var spans = new List<SpanRecord>(Traces * 10);
+        for (int t = 0; t < Traces; t++)
+        {
+            for (int s = 0; s < 10; s++)
+            {
+                var span = Span($"big{t}", $"s{s}", s == 0 ? null : "s0", T0.AddMilliseconds((t * 7) + s), 1);
+                // One trace sent in upper case, as an agent may: it is stored as sent and found by its lower-case id.
+                spans.Add(t == 1234 ? new SpanRecord
+                {
+                    TraceId = span.TraceId.ToUpperInvariant(), SpanId = span.SpanId, ParentSpanId = span.ParentSpanId, Service = span.Service, Name = span.Name,
+                    Kind = span.Kind, Start = span.Start, End = span.End, DurationMicros = span.DurationMicros, Status = span.Status, AttributesJson = span.AttributesJson,
+                } : span);
+            }
+        }
+
+        var file = Flush(store, 100, 200, 1, [.. spans]);
+        await store.Spans.Follower.WaitForAsync(200, CancellationToken.None);
+
+        var groups = RowGroupTraceRanges(store, file);
+        Assert.True(groups.Count >= 3, $"{groups.Count} row groups");
+        for (int g = 1; g < groups.Count; g++)
+        {
+            // Sorted by trace id across the file, so each group's range starts at or after the previous one's end.
+            Assert.True(string.CompareOrdinal(groups[g - 1].Max, groups[g].Min) <= 0, $"row group {g} overlaps the one before it");
+        }
+
+        // The traces at the edges of every row group (a trace may straddle two) and the upper-case one.
+        var edges = groups.SelectMany(g => new[] { g.Min, g.Max }).Select(id => id.ToLowerInvariant()).Append(Id("big1234")).Distinct().ToList();
+        foreach (string id in edges)
+        {
+            var trace = await store.Spans.GetTraceAsync(1, id, 100, CancellationToken.None);
+            Assert.Equal(Enumerable.Range(0, 10).Select(i => $"s{i}"), trace!.Spans.Select(s => s.SpanId));
+            Assert.All(trace.Spans, s => Assert.Equal(id, s.TraceId.ToLowerInvariant()));
+        }
+    }
+
+    /// <summary>The trace-id statistics of each row group of <paramref name="file"/>, in file order.</summary>
+    private static List<(string Min, string Max)> RowGroupTraceRanges(TelemetryStore store, ManifestFile file)
+    {
+        using var connection = store.Engine.OpenConnection();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"""
+            SELECT stats_min_value, stats_max_value FROM parquet_metadata('{Path.Combine(store.TelemetryRoot, file.Path)}')
+            WHERE path_in_schema = 'trace_id' ORDER BY row_group_id
+            """;
+        using var reader = command.ExecuteReader();
+        var ranges = new List<(string, string)>();
+        while (reader.Read())
+        {
+            ranges.Add((reader.GetString(0), reader.GetString(1)));
+        }
+
+        return ranges;
+    }
+
     private static string Id(string name) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(name)))[..32];
 
     private static SpanRecord Span(string trace, string id, string? parent, DateTime start, double ms) => new()

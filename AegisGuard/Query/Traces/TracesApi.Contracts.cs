@@ -49,8 +49,12 @@ public static partial class TracesApi
     /// <summary>GET /api/traces/durations.</summary>
     public sealed record DurationsResult(long Count, IReadOnlyDictionary<string, double> Percentiles, IReadOnlyList<DurationBucketView> Histogram, IReadOnlyList<string> Warnings);
 
-    /// <summary>GET /api/services/{service}/red: [epochMs, value] points, one per step.</summary>
+    /// <summary>
+    /// GET /api/services/{service}/red: [epochMs, value] points, one per step. <c>Source</c> says whether they come from the
+    /// spans (<c>raw</c>, exact) or the per-minute aggregates (<c>aggregates</c>: exact counts, percentiles within
+    /// <c>PercentileError</c>, the spans counted those of <c>From</c>/<c>To</c> widened to whole minutes).
+    /// </summary>
     public sealed record RedResult(
         long StepMs, IReadOnlyList<double?[]> Rate, IReadOnlyList<double?[]> Errors, IReadOnlyList<double?[]> P50, IReadOnlyList<double?[]> P95,
-        IReadOnlyList<double?[]> P99, IReadOnlyList<string> Warnings);
+        IReadOnlyList<double?[]> P99, IReadOnlyList<string> Warnings, string Source, double PercentileError, DateTime From, DateTime To);
 }

@@ -111,7 +111,9 @@ public static partial class TracesApi
             .WithSummary("Rate, errors and duration of one service over time")
             .WithDescription("step: seconds (default: about 120 points over the range); operation: only that span name. Every step is present: rate and errors " +
                              "(per second) are 0 and latencies (ms) null where there were no requests. Over entry spans; when the range holds none, over all the " +
-                             "service's spans. Points are [epochMs, value] at multiples of the step. " + TimeHelp)
+                             "service's spans. Points are [epochMs, value] at multiples of the step. source: raw, or aggregates over ranges whose files hold > 250 k " +
+                             "spans when the step is whole minutes and no operation is given (exact counts, percentiles within percentileError, spans of " +
+                             "from/to widened to whole minutes); otherwise raw, with a warning saying why when the range was that large. " + TimeHelp)
             .RequireAuthorization(AegisPolicies.TelemetryRead)
             .Produces<RedResult>()
             .ProducesReadProblems();
@@ -382,7 +384,7 @@ public static partial class TracesApi
             series.Points.Select(p => Point(p, MsOrNull(p.P50Micros))).ToList(),
             series.Points.Select(p => Point(p, MsOrNull(p.P95Micros))).ToList(),
             series.Points.Select(p => Point(p, MsOrNull(p.P99Micros))).ToList(),
-            series.Warnings));
+            series.Warnings, series.Source, series.PercentileError, series.From, series.To));
     }
 
     /// <summary>About 120 points over the range, at a whole number of seconds from a short list of round steps.</summary>
