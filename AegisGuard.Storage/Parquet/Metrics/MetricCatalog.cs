@@ -65,22 +65,25 @@ internal sealed partial class MetricCatalog
         return found.Values.ToList();
     }
 
-    /// <summary>Label names of every series of the org, from the label index alone.</summary>
-    public List<string> LabelNames(int orgId)
+    /// <summary>
+    /// Label names of the org's series (seen within [<paramref name="fromMs"/>, <paramref name="toMs"/>] when given), from
+    /// the label index and the series' first/last-seen times: no series key is read or parsed.
+    /// </summary>
+    public List<string> LabelNames(int orgId, long? fromMs = null, long? toMs = null)
     {
         using var connection = database.Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT DISTINCT name FROM series_labels WHERE org_id = $org";
+        command.CommandText = "SELECT DISTINCT l.name FROM series_labels l" + SeenWithin(command, fromMs, toMs) + " WHERE l.org_id = $org";
         command.Parameters.AddWithValue("$org", orgId);
         return ReadStrings(command);
     }
 
-    /// <summary>Values of one label over every series of the org, from the label index alone.</summary>
-    public List<string> LabelValues(int orgId, string name)
+    /// <summary>Values of one label over the org's series (seen within the range when given), from the label index alone.</summary>
+    public List<string> LabelValues(int orgId, string name, long? fromMs = null, long? toMs = null)
     {
         using var connection = database.Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT DISTINCT value FROM series_labels WHERE org_id = $org AND name = $name";
+        command.CommandText = "SELECT DISTINCT l.value FROM series_labels l" + SeenWithin(command, fromMs, toMs) + " WHERE l.org_id = $org AND l.name = $name";
         command.Parameters.AddWithValue("$org", orgId);
         command.Parameters.AddWithValue("$name", name);
         return ReadStrings(command);
@@ -275,6 +278,30 @@ internal sealed partial class MetricCatalog
         }
 
         return series;
+    }
+
+    // The join that keeps label rows of series seen within a range (the same first/last-seen test as Match), or nothing.
+    private static string SeenWithin(SqliteCommand command, long? fromMs, long? toMs)
+    {
+        if (fromMs is null && toMs is null)
+        {
+            return string.Empty;
+        }
+
+        var join = new StringBuilder(" JOIN series s ON s.id = l.series_id");
+        if (fromMs is { } from)
+        {
+            join.Append(" AND s.last_seen_ms >= $from");
+            command.Parameters.AddWithValue("$from", from);
+        }
+
+        if (toMs is { } to)
+        {
+            join.Append(" AND s.first_seen_ms <= $to");
+            command.Parameters.AddWithValue("$to", to);
+        }
+
+        return join.ToString();
     }
 
     private static List<string> ReadStrings(SqliteCommand command)

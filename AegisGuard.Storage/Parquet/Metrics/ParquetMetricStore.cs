@@ -232,8 +232,8 @@ public sealed class ParquetMetricStore : IMetricStore, IDisposable
     public Task<IReadOnlyList<string>> LabelNamesAsync(MetricCatalogRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        IEnumerable<string> names = IsWholeCatalog(request)
-            ? catalog.LabelNames(request.OrgId)
+        IEnumerable<string> names = request.Selectors.Count == 0
+            ? catalog.LabelNames(request.OrgId, request.FromMs, request.ToMs)
             : MatchCatalog(request).SelectMany(s => s.Identity.Labels.Select(l => l.Name));
         return Task.FromResult<IReadOnlyList<string>>(Finish(names, request.Limit));
     }
@@ -243,8 +243,9 @@ public sealed class ParquetMetricStore : IMetricStore, IDisposable
     {
         ArgumentNullException.ThrowIfNull(labelName);
         ArgumentNullException.ThrowIfNull(request);
-        IEnumerable<string> values = IsWholeCatalog(request)
-            ? catalog.LabelValues(request.OrgId, labelName)
+        // Without selectors the label index answers (a time range only narrows it by the series' first/last-seen times).
+        IEnumerable<string> values = request.Selectors.Count == 0
+            ? catalog.LabelValues(request.OrgId, labelName, request.FromMs, request.ToMs)
             : MatchCatalog(request).SelectMany(s => s.Identity.Labels.Where(l => l.Name == labelName).Select(l => l.Value));
         return Task.FromResult<IReadOnlyList<string>>(Finish(values, request.Limit));
     }
@@ -263,8 +264,6 @@ public sealed class ParquetMetricStore : IMetricStore, IDisposable
 
     /// <inheritdoc />
     public void Dispose() => following.Dispose();
-
-    private static bool IsWholeCatalog(MetricCatalogRequest request) => request.Selectors.Count == 0 && request.FromMs is null && request.ToMs is null;
 
     private static List<string> Finish(IEnumerable<string> values, int limit) =>
         values.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).Take(Math.Max(0, limit)).ToList();

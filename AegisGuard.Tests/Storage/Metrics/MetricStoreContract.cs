@@ -143,13 +143,20 @@ public abstract class MetricStoreContract
     public async Task The_catalog_can_be_limited_to_series_seen_in_a_time_range()
     {
         var store = await StoreWithAsync(
-            MetricSeed.Gauge("early", T0, 1),
-            MetricSeed.Gauge("late", T0 + 3_600_000, 1));
+            MetricSeed.Gauge("early", T0, 1, ("host", "a")),
+            MetricSeed.Gauge("late", T0 + 3_600_000, 1, ("zone", "b")));
 
         var request = Catalog() with { FromMs = T0 + 1_800_000, ToMs = T0 + 7_200_000 };
 
         Assert.Equal(["late"], await store.LabelValuesAsync("__name__", request, default));
+        Assert.Equal(["__name__", "zone"], await store.LabelNamesAsync(request, default));
+        Assert.Empty(await store.LabelValuesAsync("host", request, default));
         Assert.Equal(["late"], (await store.SeriesAsync(request, default)).Select(s => Label(s.Labels, "__name__")));
+
+        var before = Catalog() with { ToMs = T0 + 1000 };
+        Assert.Equal(["early"], await store.LabelValuesAsync("__name__", before, default));
+        Assert.Equal(["__name__", "host"], await store.LabelNamesAsync(before, default));
+        Assert.Equal(["a", "b"], [.. (await store.LabelValuesAsync("host", Catalog(), default)).Concat(await store.LabelValuesAsync("zone", Catalog(), default))]);
     }
 
     [Fact]
