@@ -255,18 +255,7 @@ internal sealed partial class MetricCatalog
             command.Parameters.AddWithValue($"$value{i}", equalities[i].Value);
         }
 
-        if (fromMs is { } from)
-        {
-            sql.Append(" AND s.last_seen_ms >= $from");
-            command.Parameters.AddWithValue("$from", from);
-        }
-
-        if (toMs is { } to)
-        {
-            sql.Append(" AND s.first_seen_ms <= $to");
-            command.Parameters.AddWithValue("$to", to);
-        }
-
+        AppendSeenWithin(sql, command, fromMs, toMs);
         command.CommandText = sql.ToString();
         var series = new List<CatalogSeries>();
         using var reader = command.ExecuteReader();
@@ -280,7 +269,7 @@ internal sealed partial class MetricCatalog
         return series;
     }
 
-    // The join that keeps label rows of series seen within a range (the same first/last-seen test as Match), or nothing.
+    // The join that keeps label rows of series seen within a range (the same test as Match), or nothing.
     private static string SeenWithin(SqliteCommand command, long? fromMs, long? toMs)
     {
         if (fromMs is null && toMs is null)
@@ -289,19 +278,24 @@ internal sealed partial class MetricCatalog
         }
 
         var join = new StringBuilder(" JOIN series s ON s.id = l.series_id");
+        AppendSeenWithin(join, command, fromMs, toMs);
+        return join.ToString();
+    }
+
+    // A series (aliased s) seen within the range: its last sample at or after the start, its first at or before the end.
+    private static void AppendSeenWithin(StringBuilder sql, SqliteCommand command, long? fromMs, long? toMs)
+    {
         if (fromMs is { } from)
         {
-            join.Append(" AND s.last_seen_ms >= $from");
+            sql.Append(" AND s.last_seen_ms >= $from");
             command.Parameters.AddWithValue("$from", from);
         }
 
         if (toMs is { } to)
         {
-            join.Append(" AND s.first_seen_ms <= $to");
+            sql.Append(" AND s.first_seen_ms <= $to");
             command.Parameters.AddWithValue("$to", to);
         }
-
-        return join.ToString();
     }
 
     private static List<string> ReadStrings(SqliteCommand command)
