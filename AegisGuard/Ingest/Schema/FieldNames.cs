@@ -39,9 +39,15 @@ internal sealed class FieldNames
             return Array.Find(names, known => string.Equals(known, name, StringComparison.Ordinal));
         }
 
+        return Match(raw);
+    }
+
+    /// <summary>The known name whose UTF-8 bytes are <paramref name="unescaped"/> (the same string instance each time), or null.</summary>
+    public string? Match(ReadOnlySpan<byte> unescaped)
+    {
         for (int i = 0; i < utf8.Length; i++)
         {
-            if (raw.SequenceEqual(utf8[i]))
+            if (unescaped.SequenceEqual(utf8[i]))
             {
                 return names[i];
             }

@@ -23,10 +23,19 @@ internal sealed class LabelSetCache
 
     private LabelSetCache() => lookup = entries.GetAlternateLookup<ReadOnlySpan<byte>>();
 
+    // The same for metric names (the raw string token → the checked, dot-replaced, scrubbed name), kept apart so the
+    // two kinds never share a key space or push each other out.
+    [ThreadStatic]
+    private static LabelSetCache? currentNames;
+
     /// <summary>This thread's cache for label sets decoded with <paramref name="owner"/> (the scrubber, or null).</summary>
-    public static LabelSetCache For(object? owner)
+    public static LabelSetCache For(object? owner) => Reset(current ??= new LabelSetCache(), owner);
+
+    /// <summary>This thread's cache for metric names decoded with <paramref name="owner"/> (the scrubber, or null).</summary>
+    public static LabelSetCache NamesFor(object? owner) => Reset(currentNames ??= new LabelSetCache(), owner);
+
+    private static LabelSetCache Reset(LabelSetCache cache, object? owner)
     {
-        var cache = current ??= new LabelSetCache();
         if (!ReferenceEquals(cache.scrubber, owner))
         {
             cache.entries.Clear();

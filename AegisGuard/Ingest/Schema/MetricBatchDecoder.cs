@@ -9,7 +9,7 @@ namespace AegisGuard.Ingest.Schema;
 /// <c>buckets:[{"le","count"}]</c> (cumulative), <c>sum</c> and <c>count</c> instead of <c>value</c>.
 /// Names follow Prometheus rules; dots are turned into underscores (<c>http.requests</c> → <c>http_requests</c>).
 /// </summary>
-public sealed class MetricBatchDecoder : BatchDecoder<MetricPoint>
+public sealed partial class MetricBatchDecoder : BatchDecoder<MetricPoint>
 {
     private static readonly FieldNames Fields = new("name", "type", "value", "sum", "count", "timestamp", "labels", "buckets");
 
