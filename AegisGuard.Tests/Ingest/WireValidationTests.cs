@@ -146,6 +146,7 @@ public sealed class WireValidationTests
     [InlineData("logs", """{"message":"m","size":-1e999}""", "size")]
     [InlineData("logs", """{"message":"m","timestamp":1e400}""", "timestamp")]
     [InlineData("metrics", """{"name":"m","type":"gauge","value":-1e999}""", "value")]
+    [InlineData("metrics", """{"name":"m","type":"gauge","value":100000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000}""", "value")]
     [InlineData("metrics", """{"name":"h","type":"histogram","buckets":[{"le":1e309,"count":1}],"sum":1,"count":1}""", "buckets[0].le")]
     [InlineData("events", """{"type":"vital","session_id":"s","vital_name":"LCP","vital_value":2e308}""", "vital_value")]
     public void A_number_beyond_a_double_is_refused_naming_the_field(string items, string item, string field)
