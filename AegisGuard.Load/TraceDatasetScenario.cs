@@ -36,6 +36,11 @@ internal sealed class TraceDatasetScenario : IScenario
     private long _next;
     private long _traces;
     private long _baseline;
+    private long _bodyBytes;
+    private long _refused429;
+    private long _refused503;
+    private long _generateTicks;
+    private string? _lastRefusal;
     private bool _measuring;
 
     public TraceDatasetScenario(LoadOptions options, HttpClient client, TimeProvider time, TextWriter output)
@@ -79,7 +84,10 @@ internal sealed class TraceDatasetScenario : IScenario
         var slice = _options.Span / _batches;
         // The run's start second in the seed: a second run into the same data directory sends new trace ids.
         int seed = unchecked((int)((index * 7919) + (_first.Ticks / TimeSpan.TicksPerSecond)));
+        long generating = Stopwatch.GetTimestamp();
         var (body, traces, sample) = _generator.Create(seed, _first + (slice * index), slice);
+        Interlocked.Add(ref _generateTicks, Stopwatch.GetTimestamp() - generating);
+        Interlocked.Add(ref _bodyBytes, body.JsonBytes);
         if (index % Math.Max(1, _batches / 200) == 0)
         {
             _samples.Add(sample);
@@ -94,6 +102,17 @@ internal sealed class TraceDatasetScenario : IScenario
     {
         long expected = Interlocked.Read(ref _traces) + _baseline;
         string range = Range(_first.AddMinutes(-1), _end.AddMinutes(1));
+        long sent = Interlocked.Read(ref _next);
+        _output.WriteLine(
+            $"traces-dataset: {measurement.EventsAccepted:N0} spans in {Math.Min(sent, _batches):N0} bodies, " +
+            $"{Interlocked.Read(ref _bodyBytes) / Math.Max(1, Math.Min(sent, _batches)):N0} bytes a body on average; " +
+            $"refused and retried: {Interlocked.Read(ref _refused429):N0} × 429, {Interlocked.Read(ref _refused503):N0} × 503; " +
+            $"generating took {Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _generateTicks)).TotalSeconds:N1} s of sender time");
+        if (_lastRefusal is not null)
+        {
+            _output.WriteLine($"traces-dataset: the last refusal said: {_lastRefusal}");
+        }
+
         _output.WriteLine($"traces-dataset: waiting until {expected:N0} traces are searchable");
         using var deadline = new CancellationTokenSource(_options.EndToEndTimeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
@@ -271,6 +290,8 @@ internal sealed class TraceDatasetScenario : IScenario
                 throw new LoadAbortedException($"POST /v1/traces answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(cancellationToken)}");
             }
 
+            _lastRefusal = await response.Content.ReadAsStringAsync(cancellationToken);
+            Interlocked.Increment(ref response.StatusCode == HttpStatusCode.TooManyRequests ? ref _refused429 : ref _refused503);
             await Task.Delay(response.Headers.RetryAfter?.Delta ?? TimeSpan.FromMilliseconds(250), _time, cancellationToken);
         }
     }

@@ -7,6 +7,11 @@ namespace AegisGuard.Storage.Parquet.Traces;
 /// previous contribution and adds its new one. Values ≤ 1 µs share bucket 0 (answered as the value 1 µs, or 0 when all
 /// were 0).
 /// </summary>
+/// <remarks>
+/// Buckets are kept as two parallel arrays sorted by index, not a <c>SortedDictionary</c>: the follower merges and
+/// subtracts a sketch per trace and map cell, and the tree's node walks and allocations were in 4.5 % of the server's CPU samples
+/// during span ingestion (issue #12). A merge of two sketches is one linear pass; adding a value is a binary search.
+/// </remarks>
 internal sealed class LatencySketch
 {
     /// <summary>The relative error of every quantile the sketch answers.</summary>
@@ -15,23 +20,72 @@ internal sealed class LatencySketch
     private static readonly double Gamma = (1 + RelativeError) / (1 - RelativeError);
     private static readonly double LogGamma = Math.Log(Gamma);
 
-    private readonly SortedDictionary<int, long> buckets = [];
+    private int[] indexes = [];
+    private long[] counts = [];
+    private int size;
 
     /// <summary>How many values the sketch holds.</summary>
     public long Count { get; private set; }
 
     /// <summary>Whether every bucket is empty.</summary>
-    public bool IsEmpty => buckets.Count == 0;
+    public bool IsEmpty => size == 0;
 
     public void Add(long micros, long count = 1) => AddBucket(Index(micros), count);
 
     /// <summary>Adds (sign 1) or subtracts (sign −1) every bucket of <paramref name="other"/>.</summary>
     public void Merge(LatencySketch other, int sign = 1)
     {
-        foreach (var (index, count) in other.buckets)
+        if (other.size == 0)
         {
-            AddBucket(index, sign * count);
+            return;
         }
+
+        if (size == 0 && sign == 1)
+        {
+            indexes = other.indexes[..other.size];
+            counts = other.counts[..other.size];
+            size = other.size;
+            Count += other.Count;
+            return;
+        }
+
+        // Both sides are sorted: one merge pass, dropping buckets that cancel out.
+        var mergedIndexes = new int[size + other.size];
+        var mergedCounts = new long[size + other.size];
+        int a = 0, b = 0, n = 0;
+        while (a < size || b < other.size)
+        {
+            int index;
+            long count;
+            if (b >= other.size || (a < size && indexes[a] < other.indexes[b]))
+            {
+                (index, count) = (indexes[a], counts[a]);
+                a++;
+            }
+            else if (a >= size || other.indexes[b] < indexes[a])
+            {
+                (index, count) = (other.indexes[b], sign * other.counts[b]);
+                b++;
+            }
+            else
+            {
+                (index, count) = (indexes[a], counts[a] + (sign * other.counts[b]));
+                a++;
+                b++;
+            }
+
+            if (count != 0)
+            {
+                mergedIndexes[n] = index;
+                mergedCounts[n] = count;
+                n++;
+            }
+        }
+
+        indexes = mergedIndexes;
+        counts = mergedCounts;
+        size = n;
+        Count += sign * other.Count;
     }
 
     /// <summary>
@@ -56,10 +110,12 @@ internal sealed class LatencySketch
     /// <summary>Compact form: (zig-zag varint bucket delta, varint count) pairs.</summary>
     public byte[] ToBytes()
     {
-        var output = new List<byte>(buckets.Count * 3);
+        var output = new List<byte>(size * 3);
         int previous = 0;
-        foreach (var (index, count) in buckets)
+        for (int i = 0; i < size; i++)
         {
+            int index = indexes[i];
+            long count = counts[i];
             WriteVarint(output, (ulong)(((long)(index - previous) << 1) ^ ((long)(index - previous) >> 63)));
             WriteVarint(output, (ulong)count);
             previous = index;
@@ -85,16 +141,16 @@ internal sealed class LatencySketch
     private double AtRank(long rank)
     {
         long seen = 0;
-        foreach (var (index, count) in buckets)
+        for (int i = 0; i < size; i++)
         {
-            seen += count;
+            seen += counts[i];
             if (seen > rank)
             {
-                return Value(index);
+                return Value(indexes[i]);
             }
         }
 
-        return Value(buckets.Keys.Last());
+        return Value(indexes[size - 1]);
     }
 
     private void AddBucket(int index, long count)
@@ -104,14 +160,33 @@ internal sealed class LatencySketch
             return;
         }
 
-        long now = buckets.GetValueOrDefault(index) + count;
-        if (now == 0)
+        // Appending in index order (FromBytes, ascending values) skips the search.
+        int at = size > 0 && indexes[size - 1] < index ? ~size : Array.BinarySearch(indexes, 0, size, index);
+        if (at >= 0)
         {
-            buckets.Remove(index);
+            counts[at] += count;
+            if (counts[at] == 0)
+            {
+                Array.Copy(indexes, at + 1, indexes, at, size - at - 1);
+                Array.Copy(counts, at + 1, counts, at, size - at - 1);
+                size--;
+            }
         }
         else
         {
-            buckets[index] = now;
+            at = ~at;
+            if (size == indexes.Length)
+            {
+                int capacity = Math.Max(8, size * 2);
+                Array.Resize(ref indexes, capacity);
+                Array.Resize(ref counts, capacity);
+            }
+
+            Array.Copy(indexes, at, indexes, at + 1, size - at);
+            Array.Copy(counts, at, counts, at + 1, size - at);
+            indexes[at] = index;
+            counts[at] = count;
+            size++;
         }
 
         Count += count;
