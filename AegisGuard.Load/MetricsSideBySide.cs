@@ -178,6 +178,7 @@ internal static class MetricsSideBySide
         output.WriteLine("|---|---|---|---|---|");
         int mismatching = 0;
         var problems = new List<string>();
+        var runs = new List<string>();
         foreach (var query in queries)
         {
             var a = new List<double>();
@@ -217,6 +218,8 @@ internal static class MetricsSideBySide
                 }
             }
 
+            runs.Add(string.Create(CultureInfo.InvariantCulture,
+                $"{query.Key}: AegisGuard {string.Join(" ", a.Select(ms => ms.ToString("F0", CultureInfo.InvariantCulture)))} | Prometheus {string.Join(" ", p.Select(ms => ms.ToString("F0", CultureInfo.InvariantCulture)))}"));
             a.Sort();
             p.Sort();
             if (differing > 0)
@@ -227,6 +230,13 @@ internal static class MetricsSideBySide
             string verdict = differing == 0 ? $"same ({shape})" : $"DIFFER in {differing} of {options.Iterations + 1} runs";
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"| {query.Key} | {P(a, 50):N1} / {P(a, 95):N1} ms | {P(p, 50):N1} / {P(p, 95):N1} ms | {P(a, 50) / P(p, 50):N2} / {P(a, 95) / P(p, 95):N2} | {verdict} |"));
+        }
+
+        output.WriteLine();
+        output.WriteLine("each run in order, ms (a slow run early says background work; a p95 of fewer than 20 runs is the slowest run):");
+        foreach (string line in runs)
+        {
+            output.WriteLine("  " + line);
         }
 
         output.WriteLine();
