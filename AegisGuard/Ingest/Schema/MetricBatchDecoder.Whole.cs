@@ -154,19 +154,7 @@ public sealed partial class MetricBatchDecoder
             return null;
         }
 
-        return new MetricPoint
-        {
-            Timestamp = timestamp ?? context.ReceivedAt,
-            Name = name,
-            Type = "histogram",
-            Value = sum.Value,
-            Count = total,
-            BucketBounds = bounds,
-            BucketCounts = counts,
-            LabelsJson = labels,
-            SourceAddress = context.SourceAddress,
-            SourceIndex = index,
-        };
+        return HistogramPoint(index, context, name, labels, timestamp, sum.Value, total, bounds, counts);
     }
 
     /// <summary>The stored name (checked, dots made underscores, scrubbed), from the cache or made once and cached.</summary>

@@ -163,20 +163,25 @@ public sealed partial class MetricBatchDecoder : BatchDecoder<MetricPoint>
             return null;
         }
 
-        return new MetricPoint
-        {
-            Timestamp = timestamp ?? context.ReceivedAt,
-            Name = name,
-            Type = "histogram",
-            Value = sum.Value,
-            Count = total,
-            BucketBounds = buckets.Select(b => b.Le).ToArray(),
-            BucketCounts = buckets.Select(b => b.Count).ToArray(),
-            LabelsJson = labels,
-            SourceAddress = context.SourceAddress,
-            SourceIndex = index,
-        };
+        return HistogramPoint(index, context, name, labels, timestamp, sum.Value, total,
+            buckets.Select(b => b.Le).ToArray(), buckets.Select(b => b.Count).ToArray());
     }
+
+    /// <summary>The row of a checked histogram; both decode paths make it here, so they cannot drift apart.</summary>
+    private static MetricPoint HistogramPoint(int index, DecodeContext context, string name, string labels, DateTime? timestamp,
+        double sum, long total, double[] bounds, long[] counts) => new()
+    {
+        Timestamp = timestamp ?? context.ReceivedAt,
+        Name = name,
+        Type = "histogram",
+        Value = sum,
+        Count = total,
+        BucketBounds = bounds,
+        BucketCounts = counts,
+        LabelsJson = labels,
+        SourceAddress = context.SourceAddress,
+        SourceIndex = index,
+    };
 
     private static string? ReadLabels(JsonProperty property, int index, DecodeContext context)
     {
