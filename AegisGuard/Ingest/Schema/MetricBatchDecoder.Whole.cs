@@ -307,7 +307,7 @@ public sealed partial class MetricBatchDecoder
                 if (isLe)
                 {
                     le = reader.TokenType == JsonTokenType.Number && reader.TryGetDouble(out double bound) ? bound
-                        : reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped && IsInfinity(reader.ValueSpan) ? double.PositiveInfinity
+                        : reader.TokenType == JsonTokenType.String && IsInfinity(ref reader) ? double.PositiveInfinity
                         : null;
                     if (le is null)
                     {
@@ -350,6 +350,8 @@ public sealed partial class MetricBatchDecoder
         return true;
     }
 
-    private static bool IsInfinity(ReadOnlySpan<byte> text) =>
-        text.SequenceEqual("+Inf"u8) || text.SequenceEqual("Inf"u8) || text.SequenceEqual("inf"u8) || text.SequenceEqual("+inf"u8);
+    // Compared unescaped: System.Text.Json's writer sends "+Inf" as "\u002BInf" by default, so a .NET client's every histogram
+    // would otherwise leave its whole batch to the document path.
+    private static bool IsInfinity(ref Utf8JsonReader reader) =>
+        reader.ValueTextEquals("+Inf"u8) || reader.ValueTextEquals("Inf"u8) || reader.ValueTextEquals("inf"u8) || reader.ValueTextEquals("+inf"u8);
 }
